@@ -1,0 +1,50 @@
+// The one Prisma client. DATABASE_URL picks the driver adapter: SQLite through
+// better-sqlite3 (embedded default) or PostgreSQL through pg.
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseProvider, resolveDatabaseUrl, type DatabaseProvider } from "../scripts/database-url";
+
+export type Db = PrismaClient;
+
+export function createPrismaClient(rawUrl: string | undefined = process.env.DATABASE_URL): PrismaClient {
+  const url = resolveDatabaseUrl(rawUrl);
+  const adapter =
+    databaseProvider(url) === "postgresql"
+      ? new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) })
+      : new PrismaBetterSQLite3({ url });
+  return new PrismaClient({ adapter });
+}
+
+export function currentProvider(): DatabaseProvider {
+  return databaseProvider(resolveDatabaseUrl(process.env.DATABASE_URL));
+}
+
+// SQLite: WAL lets readers run beside the single writer, and busy_timeout makes
+// a second process wait for the write lock instead of failing at once.
+export async function prepareDatabase(db: PrismaClient): Promise<void> {
+  if (currentProvider() === "sqlite") {
+    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await db.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
+    await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  }
+}
+
+/**
+ * Raw SQL is written with PostgreSQL's $n placeholders, each used once and in
+ * order; SQLite gets plain "?" placeholders bound positionally.
+ */
+export function portableSql(sql: string): string {
+  return currentProvider() === "sqlite" ? sql.replace(/\$\d+/g, "?") : sql;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __retainDb: PrismaClient | undefined;
+}
+
+// Reused across Vite dev reloads so connections are not leaked.
+const prisma: PrismaClient = globalThis.__retainDb ?? createPrismaClient();
+if (process.env.NODE_ENV !== "production") globalThis.__retainDb = prisma;
+
+export default prisma;

@@ -1,0 +1,109 @@
+// A durable job queue in the database (docs/decisions/0005-durable-queue.md).
+// Claiming is one atomic UPDATE…RETURNING; on PostgreSQL the candidate rows are
+// picked with FOR UPDATE SKIP LOCKED so several workers never claim one job.
+import type { PrismaClient, Job } from "@prisma/client";
+import { currentProvider, portableSql } from "~/db.server";
+
+export interface EnqueueOptions {
+  type: string;
+  shop?: string | null;
+  payload?: unknown;
+  /** At most one QUEUED job per key: a second enqueue moves runAt instead (debounce). */
+  dedupeKey?: string;
+  runAt?: Date;
+  priority?: number;
+  maxAttempts?: number;
+}
+
+export async function enqueueJob(db: PrismaClient, opts: EnqueueOptions, now = new Date()): Promise<Job> {
+  const runAt = opts.runAt ?? now;
+  const data = {
+    type: opts.type,
+    shop: opts.shop ?? null,
+    payload: (opts.payload ?? null) as object,
+    runAt,
+    priority: opts.priority ?? 0,
+    maxAttempts: opts.maxAttempts ?? 5,
+  };
+  if (!opts.dedupeKey) return db.job.create({ data });
+  // The key is released when the job starts (see claimJobs), so a change that
+  // arrives while the job runs queues exactly one follow-up run.
+  for (let attempt = 0; ; attempt++) {
+    const existing = await db.job.findUnique({ where: { dedupeKey: opts.dedupeKey } });
+    if (existing) {
+      return db.job.update({ where: { id: existing.id }, data: { runAt, payload: data.payload } });
+    }
+    try {
+      return await db.job.create({ data: { ...data, dedupeKey: opts.dedupeKey } });
+    } catch (err) {
+      if (attempt < 3 && (err as { code?: string }).code === "P2002") continue;
+      throw err;
+    }
+  }
+}
+
+export async function claimJobs(
+  db: PrismaClient,
+  workerId: string,
+  limit: number,
+  now = new Date(),
+  types?: string[],
+): Promise<Job[]> {
+  const typeFilter = types?.length ? types : null;
+  const pg = currentProvider() === "postgresql";
+  const typeSql = typeFilter ? ` AND "type" IN (${typeFilter.map((t) => `'${t.replace(/'/g, "''")}'`).join(",")})` : "";
+  // Placeholders are used once each, in order, so SQLite can bind them as "?".
+  const pick = `SELECT "id" FROM "Job" WHERE "status" = 'QUEUED' AND "runAt" <= $4${typeSql} ORDER BY "priority" DESC, "runAt" ASC LIMIT $5${pg ? " FOR UPDATE SKIP LOCKED" : ""}`;
+  const sql = `UPDATE "Job" SET "status" = 'RUNNING', "lockedBy" = $1, "lockedAt" = $2, "startedAt" = $3, "attempts" = "attempts" + 1, "dedupeKey" = NULL WHERE "id" IN (${pick}) RETURNING "id"`;
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(portableSql(sql), workerId, now, now, now, limit);
+  if (rows.length === 0) return [];
+  return db.job.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+}
+
+export async function completeJob(db: PrismaClient, id: string, result?: unknown, now = new Date()): Promise<void> {
+  await db.job.update({
+    where: { id },
+    data: { status: "DONE", finishedAt: now, lockedBy: null, result: (result ?? null) as object },
+  });
+}
+
+/** Exponential backoff: 2^attempt seconds, capped at one hour. */
+export function backoffDelayMs(attempts: number): number {
+  return Math.min(3_600_000, 1000 * 2 ** Math.max(0, attempts));
+}
+
+export async function failJob(db: PrismaClient, job: Job, error: unknown, now = new Date()): Promise<void> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const dead = job.attempts >= job.maxAttempts;
+  await db.job.update({
+    where: { id: job.id },
+    data: {
+      status: dead ? "DEAD" : "QUEUED",
+      lastError: message.slice(0, 4000),
+      lockedBy: null,
+      runAt: dead ? job.runAt : new Date(now.getTime() + backoffDelayMs(job.attempts)),
+      finishedAt: dead ? now : null,
+    },
+  });
+}
+
+export async function updateJobProgress(db: PrismaClient, id: string, progress: unknown): Promise<void> {
+  await db.job.update({ where: { id }, data: { progress: progress as object } });
+}
+
+/** Jobs left RUNNING by a crashed worker go back to the queue. */
+export async function requeueStaleJobs(db: PrismaClient, olderThanMs: number, now = new Date()): Promise<number> {
+  const res = await db.job.updateMany({
+    where: { status: "RUNNING", lockedAt: { lt: new Date(now.getTime() - olderThanMs) } },
+    data: { status: "QUEUED", lockedBy: null },
+  });
+  return res.count;
+}
+
+export async function cancelShopJobs(db: PrismaClient, shop: string, now = new Date()): Promise<number> {
+  const res = await db.job.updateMany({
+    where: { shop, status: "QUEUED" },
+    data: { status: "CANCELLED", finishedAt: now, dedupeKey: null },
+  });
+  return res.count;
+}

@@ -1,0 +1,61 @@
+// The one shopifyApp() instance. Everything Shopify-facing imports from here.
+import "@shopify/shopify-app-remix/adapters/node";
+import {
+  ApiVersion,
+  AppDistribution,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
+import prisma from "./db.server";
+import { getEnv } from "./env.server";
+import { simulatorFetch } from "./lib/simulator-fetch.server";
+import { onShopAuthenticated } from "./services/shop-install.server";
+
+export const API_VERSION = ApiVersion.July26; // 2026-07, see docs/decisions/0002-api-version.md
+
+const env = getEnv();
+
+// Development against the local Admin API simulator: every call the library
+// makes to https://<shop>/… is sent to the simulator instead. env.server.ts
+// refuses SHOPIFY_SIMULATOR_URL in production or for a non-local host
+// (docs/decisions/0004-offline-shopify-simulator.md).
+if (env.SHOPIFY_SIMULATOR_URL) {
+  setAbstractFetchFunc(simulatorFetch(env.SHOPIFY_SIMULATOR_URL, globalThis.fetch) as typeof fetch);
+}
+
+export const DEFAULT_SCOPES = [
+  "read_orders",
+  "read_all_orders",
+  "read_customers",
+  "write_customers",
+  "write_discounts",
+  "read_discounts",
+  "write_app_proxy",
+  "read_themes",
+];
+
+const shopify = shopifyApp({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: API_VERSION,
+  scopes: env.SCOPES ? env.SCOPES.split(",").map((s) => s.trim()) : DEFAULT_SCOPES,
+  appUrl: env.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(prisma),
+  distribution: AppDistribution.AppStore,
+  hooks: {
+    afterAuth: async ({ session }) => {
+      await onShopAuthenticated(prisma, session.shop);
+    },
+  },
+  ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export const apiVersion = API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const sessionStorage = shopify.sessionStorage;

@@ -1,0 +1,13 @@
+import { expect, test } from "@playwright/test";
+
+test("the demo app opens in Chromium through the admin shell and shows its Polaris home page", async ({ page }) => {
+  const admin = process.env.E2E_ADMIN_URL!;
+  await page.goto(`${admin}/store/retain-demo/apps/retain`);
+  await expect(page.getByRole("heading", { name: /Welcome to Retain/ })).toBeVisible();
+  // Polaris rendered (its stylesheet and components), and data synced through webhooks is shown.
+  await expect(page.locator(".Polaris-Page")).toBeVisible();
+  await expect(page.getByTestId("sync-summary")).toContainText(/\d+ customers and \d+ orders synced/);
+  const summary = await page.getByTestId("sync-summary").innerText();
+  expect(Number(summary.match(/(\d+) customers/)![1])).toBeGreaterThan(0);
+  await page.screenshot({ path: "tests/artifacts/screenshots/home-en.png", fullPage: true });
+});

@@ -1,0 +1,20 @@
+// Shared helpers for integration tests (each worker has its own database).
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { currentProvider } from "~/db.server";
+
+/** Empties every table; children first so foreign keys never object. */
+export async function resetDatabase(db: PrismaClient): Promise<void> {
+  const tables = Object.values(Prisma.ModelName);
+  if (currentProvider() === "postgresql") {
+    await db.$executeRawUnsafe(`TRUNCATE ${tables.map((t) => `"${t}"`).join(", ")} CASCADE`);
+    return;
+  }
+  const childrenFirst = ["OrderLineItem", "CampaignAssignment", "CampaignCode"];
+  for (const t of [...childrenFirst, ...tables.filter((x) => !childrenFirst.includes(x))]) {
+    await db.$executeRawUnsafe(`DELETE FROM "${t}"`);
+  }
+}
+
+export async function createInstalledShop(db: PrismaClient, shop = "test-shop.myshopify.com", overrides: Partial<Prisma.ShopCreateInput> = {}) {
+  return db.shop.create({ data: { shop, name: "Test Shop", currencyCode: "USD", ianaTimezone: "America/New_York", ...overrides } });
+}
