@@ -8,6 +8,7 @@ import { currentProvider, portableSql } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { backoffDelayMs, claimJobs, completeJob, failJob, requeueStaleJobs, updateJobProgress } from "./queue.server";
 import { getJobHandler, processDelivery, isPermanentDeliveryError } from "./registry.server";
+import { kickWorker, setWakeHandler } from "./wake.server";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const STALE_LOCK_MS = 5 * 60_000;
@@ -142,12 +143,7 @@ export async function drainWork(db: PrismaClient, workerId = "drain", maxPasses 
   return total;
 }
 
-let wake: (() => void) | null = null;
 let running = false;
-
-export function kickWorker(): void {
-  wake?.();
-}
 
 export interface WorkerHandle {
   stop(): Promise<void>;
@@ -157,6 +153,8 @@ export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?
   const workerId = opts.workerId ?? `${os.hostname()}:${process.pid}`;
   const idleMs = opts.idleMs ?? 1000;
   let stopped = false;
+  let wake: (() => void) | null = null;
+  setWakeHandler(() => wake?.());
   running = true;
   const loop = (async () => {
     // On a fresh start anything still PROCESSING belongs to a dead process only
@@ -192,6 +190,7 @@ export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?
       stopped = true;
       wake?.();
       await loop;
+      setWakeHandler(null);
       running = false;
     },
   };

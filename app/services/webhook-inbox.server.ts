@@ -3,7 +3,7 @@
 // 200 at once. Processing happens in the worker (app/jobs/worker.server.ts).
 import type { PrismaClient } from "@prisma/client";
 import { authenticate } from "~/shopify.server";
-import { kickWorker } from "~/jobs/worker.server";
+import { kickWorker } from "~/jobs/wake.server";
 import { log } from "~/lib/log.server";
 
 // Shopify's largest order payloads are a few hundred KB; anything far beyond is

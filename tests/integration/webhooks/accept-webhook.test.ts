@@ -52,7 +52,9 @@ describe("webhook acceptance (authenticate.webhook + inbox)", () => {
   it("answers 401 to a tampered body and stores nothing", async () => {
     const body = sample("orders/paid");
     const req = delivery("orders/paid", body);
-    const tampered = new Request(req.url, { method: "POST", headers: req.headers, body: body.replace('"test":true', '"test":false') });
+    const forged = body.replace(/"test":\s*true/, '"test": false');
+    expect(forged).not.toBe(body);
+    const tampered = new Request(req.url, { method: "POST", headers: req.headers, body: forged });
     const res = await (await routeFor("orders/paid"))(tampered);
     expect(res.status).toBe(401);
     expect(await prisma.webhookInbox.count()).toBe(0);
