@@ -23,6 +23,8 @@ export default defineConfig({
     browserName: "chromium",
     headless: true,
     viewport: { width: 1280, height: 900 },
+    // authenticate.admin answers bots with 410 Gone, and "HeadlessChrome" reads as one.
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {

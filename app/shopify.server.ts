@@ -44,6 +44,8 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
+  // Token exchange with Shopify managed installation (scopes from shopify.app.toml).
+  future: { unstable_newEmbeddedAuthStrategy: true },
   hooks: {
     afterAuth: async ({ session }) => {
       await onShopAuthenticated(prisma, session.shop);

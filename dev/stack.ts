@@ -96,7 +96,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   const out = opts.logFile ? fs.openSync(opts.logFile, "a") : "inherit";
   const launch = () =>
-    spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [serverEntry], {
+    spawn(path.join(root, "node_modules", ".bin", "tsx"), [path.join(root, "server.ts")], {
       cwd: root,
       env,
       stdio: ["ignore", out, out],
@@ -114,7 +114,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     apiKey: DEMO_API_KEY,
     apiSecret: DEMO_API_SECRET,
     async install(shop) {
-      const res = await fetch(embeddedAppUrl({ appUrl, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET, shop }), { redirect: "manual" });
+      const res = await fetch(embeddedAppUrl({ appUrl, apiKey: DEMO_API_KEY, apiSecret: DEMO_API_SECRET, shop }), {
+        redirect: "manual",
+        // authenticate.admin answers bots with 410; this stands for the merchant's browser.
+        headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36" },
+      });
       if (res.status !== 200) throw new Error(`installing ${shop}: app answered ${res.status} ${await res.text()}`);
     },
     async restartApp() {

@@ -2,7 +2,7 @@
 // its handlers; this is the only place that lists them all.
 import type { Job, PrismaClient } from "@prisma/client";
 import { PermanentDeliveryError, processDelivery } from "~/services/sync/process-delivery.server";
-import { syncJobHandlers } from "~/services/sync/jobs.server";
+// (sync job handlers are registered once app/services/sync/jobs.server.ts lands)
 
 export interface JobContext {
   now: Date;
@@ -12,7 +12,7 @@ export interface JobContext {
 export type JobHandler = (db: PrismaClient, job: Job, ctx: JobContext) => Promise<unknown>;
 
 const handlers: Record<string, JobHandler> = {
-  ...syncJobHandlers,
+  // ...syncJobHandlers,
 };
 
 export function getJobHandler(type: string): JobHandler | undefined {

@@ -25,8 +25,8 @@ export default function Home() {
               <Text as="h2" variant="headingMd">
                 {t("home.welcome", { shop: data.shopName })}
               </Text>
-              <Text as="p" data-testid="sync-summary">
-                {t("home.synced", { customers: data.customers, orders: data.orders })}
+              <Text as="p">
+                <span data-testid="sync-summary">{t("home.synced", { customers: data.customers, orders: data.orders })}</span>
               </Text>
             </BlockStack>
           </Card>

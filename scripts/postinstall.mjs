@@ -1,0 +1,10 @@
+// After npm install: generate the Prisma client for DATABASE_URL's engine
+// (SQLite by default). Prisma's own generate works offline with engineType "client".
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+if (!fs.existsSync(tsx)) process.exit(0); // a partial install; npm will run us again
+execFileSync(tsx, ["scripts/db.ts", "generate"], { cwd: root, stdio: "inherit" });
