@@ -1,0 +1,210 @@
+// Transactions -> per-customer RFM summaries, exactly as in Fader, Hardie & Lee
+// (2005): purchases on one calendar day are one transaction (amounts summed),
+// time is days/7, frequency counts repeat purchase days only, and monetary
+// value is the mean of the repeat purchase days (the first one is left out).
+
+import { ClvError } from "./errors";
+
+export interface Transaction {
+  customerId: string;
+  /** Calendar date YYYY-MM-DD, no time zone. */
+  date: string;
+  amount: number;
+}
+
+/** Calibration-period summary of one customer. Times are in weeks. */
+export interface CustomerSummary {
+  customerId: string;
+  /** x: repeat purchase days. */
+  frequency: number;
+  /** t_x: weeks from first to last purchase (0 when x = 0). */
+  recency: number;
+  /** T: weeks from first purchase to the end of the period. */
+  T: number;
+  /** Mean amount of the repeat purchase days (0 when x = 0). */
+  monetaryValue: number;
+  /** Mean amount of all purchase days in the period, first one included (fallback spend). */
+  averageOrderValue: number;
+  firstPurchaseDate: string;
+}
+
+export interface HoldoutCustomerSummary extends CustomerSummary {
+  /** Purchase days after the calibration end, up to the observation end. */
+  frequencyHoldout: number;
+  /** Mean amount of those days (0 when none). */
+  monetaryValueHoldout: number;
+}
+
+export interface SummaryResult {
+  customers: CustomerSummary[];
+  observationEnd: string;
+}
+
+export interface CalibrationHoldoutResult {
+  customers: HoldoutCustomerSummary[];
+  calibrationEnd: string;
+  observationEnd: string;
+  /** Holdout length in weeks. */
+  durationHoldout: number;
+  /** Customers whose first purchase is after the calibration end (not in the cohort). */
+  customersFirstSeenInHoldout: number;
+  /** Transactions after the observation end, ignored. */
+  transactionsAfterObservationEnd: number;
+}
+
+const MS_PER_DAY = 86_400_000;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 for a YYYY-MM-DD calendar date; throws `invalid-date`. */
+export function parseCalendarDay(date: string, context = "date"): number {
+  const match = DATE_PATTERN.exec(date);
+  if (!match) throw new ClvError("invalid-date", `${context}: expected YYYY-MM-DD, got "${date}"`, { date });
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const ms = Date.UTC(y, m - 1, d);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
+    throw new ClvError("invalid-date", `${context}: "${date}" is not a calendar date`, { date });
+  }
+  return ms / MS_PER_DAY;
+}
+
+/** Inverse of parseCalendarDay. */
+export function formatCalendarDay(day: number): string {
+  return new Date(Math.round(day) * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export interface CustomerPurchaseDays {
+  customerId: string;
+  /** Sorted distinct purchase days and the summed amount of each. */
+  days: number[];
+  amounts: number[];
+}
+
+/** Distinct purchase days per customer (days since 1970-01-01), amounts summed per day. */
+export function groupPurchaseDays(transactions: readonly Transaction[]): CustomerPurchaseDays[] {
+  if (transactions.length === 0) throw new ClvError("empty-input", "no transactions");
+  const byCustomer = new Map<string, Map<number, number>>();
+  transactions.forEach((t, index) => {
+    if (typeof t.customerId !== "string" || t.customerId.trim() === "") {
+      throw new ClvError("invalid-transaction", `transaction ${index}: customerId must be a non-empty string`, { index });
+    }
+    const day = parseCalendarDay(t.date, `transaction ${index}`);
+    if (typeof t.amount !== "number" || !Number.isFinite(t.amount) || t.amount < 0) {
+      throw new ClvError("invalid-amount", `transaction ${index}: amount must be a finite number >= 0, got ${t.amount}`, {
+        index,
+        amount: t.amount,
+      });
+    }
+    let days = byCustomer.get(t.customerId);
+    if (!days) {
+      days = new Map();
+      byCustomer.set(t.customerId, days);
+    }
+    days.set(day, (days.get(day) ?? 0) + t.amount);
+  });
+  const result: CustomerPurchaseDays[] = [];
+  for (const [customerId, dayMap] of byCustomer) {
+    const days = [...dayMap.keys()].sort((a, b) => a - b);
+    result.push({ customerId, days, amounts: days.map((d) => dayMap.get(d) ?? 0) });
+  }
+  return result;
+}
+
+function summarizeWindow(c: CustomerPurchaseDays, endDay: number): CustomerSummary {
+  const first = c.days[0];
+  let last = first;
+  let repeats = 0;
+  let repeatAmount = 0;
+  for (let i = 1; i < c.days.length && c.days[i] <= endDay; i++) {
+    repeats += 1;
+    repeatAmount += c.amounts[i];
+    last = c.days[i];
+  }
+  return {
+    customerId: c.customerId,
+    frequency: repeats,
+    recency: (last - first) / 7,
+    T: (endDay - first) / 7,
+    monetaryValue: repeats > 0 ? repeatAmount / repeats : 0,
+    averageOrderValue: (c.amounts[0] + repeatAmount) / (repeats + 1),
+    firstPurchaseDate: formatCalendarDay(first),
+  };
+}
+
+/**
+ * One summary per customer over all transactions up to `observationEnd`
+ * (default: the last transaction date). Customers keep first-appearance order.
+ */
+export function summarizeTransactions(transactions: readonly Transaction[], options: { observationEnd?: string } = {}): SummaryResult {
+  const grouped = groupPurchaseDays(transactions);
+  const lastDay = Math.max(...grouped.map((c) => c.days[c.days.length - 1]));
+  const endDay = options.observationEnd === undefined ? lastDay : parseCalendarDay(options.observationEnd, "observationEnd");
+  const customers = grouped.filter((c) => c.days[0] <= endDay).map((c) => summarizeWindow(c, endDay));
+  if (customers.length === 0) {
+    throw new ClvError("calibration-out-of-range", `observationEnd ${options.observationEnd} is before every first purchase`);
+  }
+  return { customers, observationEnd: formatCalendarDay(endDay) };
+}
+
+/**
+ * Calibration/holdout split: the cohort is every customer whose first purchase
+ * is on or before `calibrationEnd`; the holdout runs from the next day to
+ * `observationEnd` (default: last transaction date), both ends inclusive.
+ */
+export function splitCalibrationHoldout(
+  transactions: readonly Transaction[],
+  options: { calibrationEnd: string; observationEnd?: string },
+): CalibrationHoldoutResult {
+  const grouped = groupPurchaseDays(transactions);
+  const calibrationEndDay = parseCalendarDay(options.calibrationEnd, "calibrationEnd");
+  const lastDay = Math.max(...grouped.map((c) => c.days[c.days.length - 1]));
+  const observationEndDay =
+    options.observationEnd === undefined ? Math.max(lastDay, calibrationEndDay) : parseCalendarDay(options.observationEnd, "observationEnd");
+  if (observationEndDay < calibrationEndDay) {
+    throw new ClvError("calibration-out-of-range", `observationEnd ${options.observationEnd} is before calibrationEnd ${options.calibrationEnd}`);
+  }
+  const cohort = grouped.filter((c) => c.days[0] <= calibrationEndDay);
+  if (cohort.length === 0) {
+    throw new ClvError("calibration-out-of-range", `calibrationEnd ${options.calibrationEnd} is before every first purchase`, {
+      calibrationEnd: options.calibrationEnd,
+    });
+  }
+  let afterEnd = 0;
+  const customers = cohort.map((c): HoldoutCustomerSummary => {
+    let holdoutDays = 0;
+    let holdoutAmount = 0;
+    c.days.forEach((day, i) => {
+      if (day > observationEndDay) afterEnd += 1;
+      else if (day > calibrationEndDay) {
+        holdoutDays += 1;
+        holdoutAmount += c.amounts[i];
+      }
+    });
+    return {
+      ...summarizeWindow(c, calibrationEndDay),
+      frequencyHoldout: holdoutDays,
+      monetaryValueHoldout: holdoutDays > 0 ? holdoutAmount / holdoutDays : 0,
+    };
+  });
+  return {
+    customers,
+    calibrationEnd: formatCalendarDay(calibrationEndDay),
+    observationEnd: formatCalendarDay(observationEndDay),
+    durationHoldout: (observationEndDay - calibrationEndDay) / 7,
+    customersFirstSeenInHoldout: grouped.length - cohort.length,
+    transactionsAfterObservationEnd: afterEnd,
+  };
+}
+
+/** Checks one RFM row (used by the models); throws `invalid-summary`. */
+export function assertValidRfm(row: { frequency: number; recency: number; T: number }, index: number): void {
+  const { frequency: x, recency: tx, T } = row;
+  // Fast path first: this runs for every customer on every fit.
+  if (Number.isInteger(x) && x >= 0 && tx >= 0 && T >= 0 && T < Infinity && tx <= T + 1e-9 && (x > 0 || tx === 0)) return;
+  const bad = (why: string) => new ClvError("invalid-summary", `customer ${index}: ${why}`, { index, frequency: x, recency: tx, T });
+  if (!Number.isInteger(x) || x < 0) throw bad(`frequency must be a whole number >= 0, got ${x}`);
+  if (!Number.isFinite(tx) || tx < 0) throw bad(`recency must be finite and >= 0, got ${tx}`);
+  if (!Number.isFinite(T) || T < 0) throw bad(`T must be finite and >= 0, got ${T}`);
+  if (tx > T + 1e-9) throw bad(`recency ${tx} is after T ${T}`);
+  throw bad(`recency must be 0 when frequency is 0, got ${tx}`);
+}

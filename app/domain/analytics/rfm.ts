@@ -1,0 +1,315 @@
+// RFM scoring and Shopify's 11 named RFM groups.
+//
+// Shopify documents (CustomerRfmGroup enum, Admin API; "RFM customer analysis"
+// help page): scores 1..5 per dimension relative to the shop (5 = top 20%),
+// group chosen from R and FM = (F + M) / 2, PROSPECTS = no orders, and a
+// one-line description per group. It does not publish the exact grid, so the
+// cell boundaries in RFM_RULES are our decision, drawn to match each
+// description; docs/analytics.md shows the grid.
+import { cleanOrders, groupByCustomer } from "./clean-orders";
+import { AnalyticsInputError } from "./errors";
+import { assertValidDate, MS_PER_DAY } from "./time";
+import { nullMetric, ratio, type AnalyticsCustomer, type AnalyticsOrder, type Metric } from "./types";
+
+export const RFM_GROUPS = [
+  "CHAMPIONS",
+  "LOYAL",
+  "ACTIVE",
+  "NEW",
+  "PROMISING",
+  "NEEDS_ATTENTION",
+  "AT_RISK",
+  "ALMOST_LOST",
+  "PREVIOUSLY_LOYAL",
+  "DORMANT",
+  "PROSPECTS",
+] as const;
+
+export type RfmGroup = (typeof RFM_GROUPS)[number];
+export type RfmScore = 1 | 2 | 3 | 4 | 5;
+
+export interface RfmRule {
+  group: Exclude<RfmGroup, "PROSPECTS">;
+  /** Inclusive recency-score range. */
+  recency: readonly [min: RfmScore, max: RfmScore];
+  /** Inclusive range of FM = (F + M) / 2, which moves in steps of 0.5. */
+  fm: readonly [min: number, max: number];
+  /** Shopify's description of the group (CustomerRfmGroup enum). */
+  description: string;
+}
+
+/**
+ * The grid, R (rows) × FM (columns: low 1–2, mid 2.5–3.5, high 4–5):
+ *
+ *        low          mid              high
+ *   R5   NEW          ACTIVE           CHAMPIONS
+ *   R4   PROMISING    ACTIVE           LOYAL
+ *   R3   ALMOST_LOST  NEEDS_ATTENTION  LOYAL
+ *   R2   ALMOST_LOST  AT_RISK          PREVIOUSLY_LOYAL
+ *   R1   DORMANT      AT_RISK          PREVIOUSLY_LOYAL
+ *
+ * Every (R, FM) cell matches exactly one rule; a test enforces it.
+ */
+export const RFM_RULES: readonly RfmRule[] = [
+  { group: "CHAMPIONS", recency: [5, 5], fm: [4, 5], description: "Very recent purchases, many orders, and the most spend." },
+  { group: "LOYAL", recency: [3, 4], fm: [4, 5], description: "Recent purchases, many orders, and the most spend." },
+  { group: "ACTIVE", recency: [4, 5], fm: [2.5, 3.5], description: "Recent purchases, some orders, and moderate spend." },
+  { group: "NEEDS_ATTENTION", recency: [3, 3], fm: [2.5, 3.5], description: "Recent purchases, some orders, and moderate spend." },
+  { group: "NEW", recency: [5, 5], fm: [1, 2], description: "Very recent purchases, few orders, and low spend." },
+  { group: "PROMISING", recency: [4, 4], fm: [1, 2], description: "Recent purchases, few orders, and low spend." },
+  { group: "ALMOST_LOST", recency: [2, 3], fm: [1, 2], description: "Without recent purchases, fewer orders, and lower spend." },
+  { group: "AT_RISK", recency: [1, 2], fm: [2.5, 3.5], description: "Without recent purchases, but with a strong history of orders and spend." },
+  { group: "PREVIOUSLY_LOYAL", recency: [1, 2], fm: [4, 5], description: "Without recent purchases, but with a very strong history of orders and spend." },
+  { group: "DORMANT", recency: [1, 1], fm: [1, 2], description: "Without recent orders, with infrequent orders, and with low spend." },
+];
+
+export const PROSPECTS_DESCRIPTION = "Customers with no orders yet.";
+
+function assertScore(value: number, what: string): asserts value is RfmScore {
+  if (!Number.isInteger(value) || value < 1 || value > 5) {
+    throw new AnalyticsInputError("INVALID_AMOUNT", `${what} score must be an integer 1..5, got ${value}`);
+  }
+}
+
+/** The group for scores (r, f, m), by the first matching rule of RFM_RULES. */
+export function classifyRfm(r: number, f: number, m: number): Exclude<RfmGroup, "PROSPECTS"> {
+  assertScore(r, "recency");
+  assertScore(f, "frequency");
+  assertScore(m, "monetary");
+  const fm = (f + m) / 2;
+  const rule = RFM_RULES.find(
+    (x) => r >= x.recency[0] && r <= x.recency[1] && fm >= x.fm[0] && fm <= x.fm[1],
+  );
+  // Unreachable while RFM_RULES covers the grid; kept as a guard for edits to the table.
+  if (!rule) throw new AnalyticsInputError("INVALID_AMOUNT", `no RFM rule covers R=${r}, FM=${fm}`);
+  return rule.group;
+}
+
+/**
+ * Quintile scores 1..5, higher = better. A value's score is
+ * 1 + floor(5 × w / n), where w counts values strictly worse and n all values.
+ * Ties therefore share one score (the lowest of the quintiles the tie spans),
+ * independent of input order: with 60% one-order customers, all of them get F=1.
+ */
+export function scoreQuintiles(values: readonly number[], direction: "higher-is-better" | "lower-is-better"): RfmScore[] {
+  const n = values.length;
+  for (const v of values) {
+    if (!Number.isFinite(v)) throw new AnalyticsInputError("INVALID_AMOUNT", `cannot score non-finite value ${v}`);
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const countBelow = (v: number): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const countAbove = (v: number): number => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return n - lo;
+  };
+  return values.map((v) => {
+    const worse = direction === "higher-is-better" ? countBelow(v) : countAbove(v);
+    return (1 + Math.floor((5 * worse) / n)) as RfmScore;
+  });
+}
+
+export interface RfmScores {
+  r: RfmScore;
+  f: RfmScore;
+  m: RfmScore;
+  /** (f + m) / 2. */
+  fm: number;
+}
+
+export interface RfmCustomer {
+  customerId: string;
+  group: RfmGroup;
+  /** null for PROSPECTS. */
+  scores: RfmScores | null;
+  /** Whole days from the last order to `asOf`; null for PROSPECTS. */
+  recencyDays: number | null;
+  /** Non-test, non-cancelled orders before `asOf` (refunded ones still count). */
+  frequency: number;
+  /** Net spend (charged − refunded) in minor units. */
+  monetaryMinor: number;
+}
+
+export interface RfmSnapshot {
+  asOf: Date;
+  /** Sorted by customerId. */
+  customers: RfmCustomer[];
+}
+
+export interface RfmInput {
+  /** Customer records; those created at or after `asOf` are not yet customers. */
+  customers: readonly AnalyticsCustomer[];
+  orders: readonly AnalyticsOrder[];
+  /** Orders at or after this instant are ignored, so past snapshots can be rebuilt. */
+  asOf: Date;
+}
+
+/** Scores every customer and assigns an RFM group; customers without orders are PROSPECTS. */
+export function computeRfm(input: RfmInput): RfmSnapshot {
+  assertValidDate(input.asOf, "asOf");
+  const asOf = input.asOf.getTime();
+  const ids = new Set<string>();
+  for (const customer of input.customers) {
+    if (ids.has(customer.id)) {
+      throw new AnalyticsInputError("DUPLICATE_CUSTOMER_ID", `customer ${customer.id} appears more than once`);
+    }
+    assertValidDate(customer.createdAt, `customer ${customer.id} createdAt`);
+    if (customer.createdAt.getTime() < asOf) ids.add(customer.id);
+  }
+  const byCustomer = groupByCustomer(cleanOrders(input.orders).filter((o) => o.at < asOf));
+  // A customer with orders exists even if the customer list lags behind.
+  for (const id of byCustomer.keys()) ids.add(id);
+
+  const buyers = [...byCustomer.entries()].map(([customerId, list]) => ({
+    customerId,
+    recencyDays: Math.floor((asOf - list[list.length - 1].at) / MS_PER_DAY),
+    frequency: list.length,
+    monetaryMinor: list.reduce((sum, o) => sum + o.netMinor, 0),
+  }));
+  const r = scoreQuintiles(buyers.map((b) => b.recencyDays), "lower-is-better");
+  const f = scoreQuintiles(buyers.map((b) => b.frequency), "higher-is-better");
+  const m = scoreQuintiles(buyers.map((b) => b.monetaryMinor), "higher-is-better");
+
+  const scored = new Map<string, RfmCustomer>();
+  buyers.forEach((b, i) => {
+    scored.set(b.customerId, {
+      ...b,
+      group: classifyRfm(r[i], f[i], m[i]),
+      scores: { r: r[i], f: f[i], m: m[i], fm: (f[i] + m[i]) / 2 },
+    });
+  });
+
+  const customers = [...ids].sort().map(
+    (customerId): RfmCustomer =>
+      scored.get(customerId) ?? {
+        customerId,
+        group: "PROSPECTS",
+        scores: null,
+        recencyDays: null,
+        frequency: 0,
+        monetaryMinor: 0,
+      },
+  );
+  return { asOf: new Date(asOf), customers };
+}
+
+export interface RfmSegmentSummary {
+  group: RfmGroup;
+  customers: number;
+  /** customers / all customers in the snapshot. */
+  share: Metric;
+  orders: number;
+  /** Net lifetime spend of the segment's customers. */
+  revenueMinor: number;
+  /** Mean of the supplied per-customer CLV over members that have one. */
+  averageClv: Metric;
+  /** Members that had a CLV value. */
+  customersWithClv: number;
+  averageRecencyDays: Metric;
+}
+
+/**
+ * Size, revenue and average CLV per group, in RFM_GROUPS order (empty groups
+ * included so the UI shows all 11). `clvByCustomer` is in whatever unit the
+ * caller uses (predicted CLV in minor units, typically).
+ */
+export function summarizeRfmSegments(
+  snapshot: RfmSnapshot,
+  clvByCustomer: ReadonlyMap<string, number> = new Map(),
+): RfmSegmentSummary[] {
+  for (const [id, clv] of clvByCustomer) {
+    if (!Number.isFinite(clv)) throw new AnalyticsInputError("INVALID_CLV", `CLV for customer ${id} is ${clv}`);
+  }
+  const total = snapshot.customers.length;
+  return RFM_GROUPS.map((group) => {
+    const members = snapshot.customers.filter((c) => c.group === group);
+    let clvSum = 0;
+    let withClv = 0;
+    let recencySum = 0;
+    let withRecency = 0;
+    for (const c of members) {
+      const clv = clvByCustomer.get(c.customerId);
+      if (clv !== undefined) {
+        clvSum += clv;
+        withClv += 1;
+      }
+      if (c.recencyDays !== null) {
+        recencySum += c.recencyDays;
+        withRecency += 1;
+      }
+    }
+    return {
+      group,
+      customers: members.length,
+      share: ratio(members.length, total, "NO_CUSTOMERS"),
+      orders: members.reduce((sum, c) => sum + c.frequency, 0),
+      revenueMinor: members.reduce((sum, c) => sum + c.monetaryMinor, 0),
+      averageClv:
+        members.length === 0 ? nullMetric("EMPTY_SEGMENT") : ratio(clvSum, withClv, "NO_CLV_VALUES"),
+      customersWithClv: withClv,
+      averageRecencyDays:
+        members.length === 0
+          ? nullMetric("EMPTY_SEGMENT")
+          : ratio(recencySum, withRecency, "NO_ORDERS"),
+    };
+  });
+}
+
+/** "NONE" = the customer is absent from that snapshot (not yet a customer, or deleted). */
+export type RfmGroupOrNone = RfmGroup | "NONE";
+export const RFM_GROUPS_OR_NONE: readonly RfmGroupOrNone[] = [...RFM_GROUPS, "NONE"];
+
+export interface RfmMovement {
+  /** matrix[from][to] = customers that were in `from` and are now in `to`. */
+  matrix: Record<RfmGroupOrNone, Record<RfmGroupOrNone, number>>;
+  unchanged: number;
+  moved: number;
+  /** In the current snapshot only. */
+  entered: number;
+  /** In the previous snapshot only. */
+  left: number;
+}
+
+type GroupAssignments = RfmSnapshot | ReadonlyMap<string, RfmGroup>;
+
+function toGroupMap(assignments: GroupAssignments): ReadonlyMap<string, RfmGroup> {
+  if (assignments instanceof Map) return assignments;
+  return new Map((assignments as RfmSnapshot).customers.map((c) => [c.customerId, c.group]));
+}
+
+/** Transition counts between two snapshots (or stored customerId → group maps). */
+export function compareRfmSnapshots(previous: GroupAssignments, current: GroupAssignments): RfmMovement {
+  const before = toGroupMap(previous);
+  const after = toGroupMap(current);
+  const matrix = Object.fromEntries(
+    RFM_GROUPS_OR_NONE.map((from) => [from, Object.fromEntries(RFM_GROUPS_OR_NONE.map((to) => [to, 0]))]),
+  ) as Record<RfmGroupOrNone, Record<RfmGroupOrNone, number>>;
+  let unchanged = 0;
+  let moved = 0;
+  let entered = 0;
+  let left = 0;
+  for (const id of new Set([...before.keys(), ...after.keys()])) {
+    const from: RfmGroupOrNone = before.get(id) ?? "NONE";
+    const to: RfmGroupOrNone = after.get(id) ?? "NONE";
+    matrix[from][to] += 1;
+    if (from === "NONE") entered += 1;
+    else if (to === "NONE") left += 1;
+    else if (from === to) unchanged += 1;
+    else moved += 1;
+  }
+  return { matrix, unchanged, moved, entered, left };
+}

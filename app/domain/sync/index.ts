@@ -1,0 +1,12 @@
+export * from "./errors";
+export * from "./money";
+export * from "./ids";
+export * from "./types";
+export * from "./statuses";
+export * from "./merge";
+export * from "./progress";
+export * from "./bulk-lines";
+export { normalizeRestOrder, normalizeGraphqlOrder, normalizeGraphqlLineItem } from "./normalize-order";
+export { normalizeRestRefund, normalizeGraphqlRefund, STORE_CREDIT_GATEWAY } from "./normalize-refund";
+export { normalizeRestCustomer, normalizeGraphqlCustomer, readDeletedCustomerId } from "./normalize-customer";
+export * from "./read";
