@@ -4,16 +4,16 @@ import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseProvider, resolveDatabaseUrl, type DatabaseProvider } from "../scripts/database-url";
+import { serializeSqliteClient } from "./lib/sqlite-serial.server";
 
 export type Db = PrismaClient;
 
 export function createPrismaClient(rawUrl: string | undefined = process.env.DATABASE_URL): PrismaClient {
   const url = resolveDatabaseUrl(rawUrl);
-  const adapter =
-    databaseProvider(url) === "postgresql"
-      ? new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) })
-      : new PrismaBetterSQLite3({ url });
-  return new PrismaClient({ adapter });
+  if (databaseProvider(url) === "postgresql") {
+    return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
+  }
+  return serializeSqliteClient(new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) }));
 }
 
 export function currentProvider(): DatabaseProvider {

@@ -47,7 +47,7 @@ function Nav() {
 export default function App() {
   const { apiKey, appBridgeUrl, locale, messages, polaris } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polaris as TranslationDictionary} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polaris as unknown as TranslationDictionary} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <TranslationProvider locale={locale} messages={messages}>
         <Nav />
         <Outlet />
