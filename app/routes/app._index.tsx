@@ -1,20 +1,61 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Card, Layout, Page, Text } from "@shopify/polaris";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import prisma from "~/db.server";
+import { getEnv } from "~/env.server";
 import { authenticate } from "~/shopify.server";
 import { getHomeSummary } from "~/services/home.server";
-import { useT } from "~/i18n";
+import { getSetupGuide, themeEditorLinks, type SetupStep } from "~/services/setup-guide.server";
+import { useLocale, useT } from "~/i18n";
+import { formatNumber } from "~/lib/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return getHomeSummary(prisma, session.shop);
+  const apiKey = getEnv().SHOPIFY_API_KEY;
+  const [summary, guide] = await Promise.all([getHomeSummary(prisma, session.shop), getSetupGuide(prisma, session.shop, apiKey)]);
+  return { ...summary, guide, links: themeEditorLinks(session.shop, apiKey) };
 };
+
+function StepRow({ step, index, links }: { step: SetupStep; index: number; links: { addBlock: string; activateEmbed: string } }) {
+  const t = useT();
+  const tone = step.state === "done" ? "success" : step.state === "in_progress" ? "info" : undefined;
+  return (
+    <Box paddingBlock="300" borderBlockEndWidth="025" borderColor="border">
+      <InlineStack align="space-between" blockAlign="center" gap="400" wrap={false}>
+        <BlockStack gap="100">
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="h3" variant="headingSm">
+              {index + 1}. {t(`home.step.${step.id}.title`)}
+            </Text>
+            <Badge tone={tone}>{t(`home.state.${step.state}`)}</Badge>
+          </InlineStack>
+          <Text as="p" tone="subdued">
+            {t(`home.step.${step.id}.body`)}
+          </Text>
+        </BlockStack>
+        {step.id === "storefront" ? (
+          <InlineStack gap="200" wrap={false}>
+            <Button url={links.activateEmbed} target="_top" external>
+              {t("home.step.storefront.embed")}
+            </Button>
+            <Button url={links.addBlock} target="_top" external variant="plain">
+              {t("home.step.storefront.block")}
+            </Button>
+          </InlineStack>
+        ) : (
+          <Button url={step.url}>{t(`home.step.${step.id}.action`)}</Button>
+        )}
+      </InlineStack>
+    </Box>
+  );
+}
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
   const t = useT();
+  const locale = useLocale();
+  const { guide } = data;
   return (
     <Page title={t("home.title")}>
       <TitleBar title={t("home.title")} />
@@ -26,10 +67,64 @@ export default function Home() {
                 {t("home.welcome", { shop: data.shopName })}
               </Text>
               <Text as="p">
-                <span data-testid="sync-summary">{t("home.synced", { customers: data.customers, orders: data.orders })}</span>
+                <span data-testid="sync-summary">
+                  {t("home.synced", { customers: formatNumber(data.customers, locale), orders: formatNumber(data.orders, locale) })}
+                </span>
               </Text>
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  {t("home.setup.title")}
+                </Text>
+                <Text as="p" tone="subdued">
+                  <span data-testid="setup-progress">{t("home.setup.progress", { done: guide.complete, total: guide.steps.length })}</span>
+                </Text>
+              </InlineStack>
+              <ProgressBar progress={(guide.complete / guide.steps.length) * 100} size="small" tone="success" />
+              <div role="list" aria-label={t("home.setup.title")}>
+                {guide.steps.map((step, i) => (
+                  <div role="listitem" key={step.id} data-testid={`setup-step-${step.id}`} data-state={step.state}>
+                    <StepRow step={step} index={i} links={data.links} />
+                  </div>
+                ))}
+              </div>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("home.insights.title")}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t("home.insights.body")}
+                </Text>
+                <InlineStack>
+                  <RemixLink to="/app/insights">{t("home.insights.link")}</RemixLink>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+            <Card>
+              <BlockStack gap="200">
+                <Text as="h2" variant="headingMd">
+                  {t("home.campaigns.title")}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {t("home.campaigns.body")}
+                </Text>
+                <InlineStack>
+                  <RemixLink to="/app/campaigns">{t("home.campaigns.link")}</RemixLink>
+                </InlineStack>
+              </BlockStack>
+            </Card>
+          </InlineGrid>
         </Layout.Section>
       </Layout>
     </Page>

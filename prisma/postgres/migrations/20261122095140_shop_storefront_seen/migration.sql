@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN     "storefrontSeenAt" TIMESTAMP(3);
+
