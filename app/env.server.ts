@@ -20,7 +20,7 @@ const schema = z
         message: 'DATABASE_URL must start with "file:" (SQLite) or "postgresql://" (PostgreSQL).',
       }),
     SHOPIFY_SIMULATOR_URL: z.url({ error: "SHOPIFY_SIMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
-    RETAIN_WORKER: z.enum(["inline", "off"]).default("inline"),
+    RETAIN_WORKER: z.enum(["child", "inline", "off"]).default("child"),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
   })
   .superRefine((env, ctx) => {

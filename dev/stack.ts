@@ -64,7 +64,7 @@ export function appEnv(opts: { appUrl: string; simUrl: string; appBridgeUrl: str
     SHOPIFY_SIMULATOR_URL: opts.simUrl,
     APP_BRIDGE_URL: opts.appBridgeUrl,
     DATABASE_URL: opts.databaseUrl,
-    RETAIN_WORKER: "inline",
+    RETAIN_WORKER: "child",
   };
 }
 

@@ -1,16 +1,19 @@
-// A standalone worker process, for scale-out beside the app's inline worker.
-//   DATABASE_URL=postgresql://… tsx scripts/worker.ts [--id name]
-// Several can run at once on PostgreSQL (rows are claimed with SKIP LOCKED).
+// A worker process: drains the webhook inbox and runs queued jobs.
+//   DATABASE_URL=… tsx scripts/worker.ts [--id name]
+// The app forks one by default (RETAIN_WORKER=child); on PostgreSQL any number
+// can run side by side (rows are claimed with FOR UPDATE SKIP LOCKED).
 import { parseArgs } from "node:util";
 import prisma, { prepareDatabase } from "../app/db.server";
 import { startWorker } from "../app/jobs/worker.server";
 import { ensureRecurringJobs } from "../app/jobs/schedule.server";
+import { kickWorker } from "../app/jobs/wake.server";
 
 const { values } = parseArgs({ options: { id: { type: "string" } } });
 await prepareDatabase(prisma);
 await ensureRecurringJobs(prisma);
 const worker = startWorker(prisma, { workerId: values.id });
 console.log(JSON.stringify({ msg: "worker.started", pid: process.pid }));
+
 const stop = async () => {
   await worker.stop();
   await prisma.$disconnect();
@@ -18,3 +21,6 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+// Forked by the app: wake on its signal, and never outlive it.
+process.on("message", (m) => m === "kick" && kickWorker());
+process.on("disconnect", stop);

@@ -2,7 +2,10 @@
 // its handlers; this is the only place that lists them all.
 import type { Job, PrismaClient } from "@prisma/client";
 import { PermanentDeliveryError, processDelivery } from "~/services/sync/process-delivery.server";
-// (sync job handlers are registered once app/services/sync/jobs.server.ts lands)
+import { syncJobHandlers } from "~/services/sync/jobs.server";
+import { analyticsJobHandlers } from "~/services/analytics/jobs.server";
+import { loyaltyJobHandlers } from "~/services/loyalty/jobs.server";
+import { campaignJobHandlers } from "~/services/campaigns/jobs.server";
 
 export interface JobContext {
   now: Date;
@@ -12,7 +15,10 @@ export interface JobContext {
 export type JobHandler = (db: PrismaClient, job: Job, ctx: JobContext) => Promise<unknown>;
 
 const handlers: Record<string, JobHandler> = {
-  // ...syncJobHandlers,
+  ...syncJobHandlers,
+  ...analyticsJobHandlers,
+  ...loyaltyJobHandlers,
+  ...campaignJobHandlers,
 };
 
 export function getJobHandler(type: string): JobHandler | undefined {

@@ -1,0 +1,3 @@
+export * from "./bulk";
+export * from "./reconcile";
+export * from "./shop";

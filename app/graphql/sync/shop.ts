@@ -1,0 +1,4 @@
+export const SHOP_DETAILS = `#graphql
+query ShopDetails {
+  shop { name email currencyCode ianaTimezone plan { displayName } }
+}`;

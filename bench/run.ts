@@ -1,0 +1,59 @@
+// Runs benchmarks and records their results in docs/benchmarks.md with the
+// machine and the date. Each bench prints JSON lines; they are kept verbatim
+// (flattened into a table) so the numbers can be traced to a run.
+//   npm run bench -- [clv-fit] [storefront-assets] [storefront-proxy] [webhooks] [backfill] [analytics]
+//   extra args after `--args` go to every bench, e.g. npm run bench -- backfill --args --customers 250000
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const ALL = ["clv-fit", "storefront-assets", "storefront-proxy", "webhooks", "backfill", "analytics"];
+const argv = process.argv.slice(2);
+const split = argv.indexOf("--args");
+const names = (split === -1 ? argv : argv.slice(0, split)).filter((a) => !a.startsWith("-"));
+const extra = split === -1 ? [] : argv.slice(split + 1);
+const selected = names.length ? names : ALL;
+
+function flatten(obj: unknown, prefix = "", out: Record<string, string> = {}): Record<string, string> {
+  if (obj && typeof obj === "object" && !Array.isArray(obj)) {
+    for (const [k, v] of Object.entries(obj)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else {
+    out[prefix] = Array.isArray(obj) ? JSON.stringify(obj) : String(obj);
+  }
+  return out;
+}
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, DATABASE_URL engine ${
+  (process.env.DATABASE_URL ?? "file:").startsWith("file:") ? "SQLite" : "PostgreSQL"
+}`;
+const date = new Date().toISOString();
+let section = `\n## Run of ${date}\n\nMachine: ${machine}. Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}.\n`;
+
+for (const name of selected) {
+  const script = path.join(root, "bench", `${name}.ts`);
+  if (!fs.existsSync(script)) {
+    console.error(`no bench named ${name} (bench/${name}.ts)`);
+    process.exit(2);
+  }
+  console.log(`▸ bench ${name}`);
+  const started = Date.now();
+  const res = spawnSync(path.join(root, "node_modules/.bin/tsx"), [script, ...extra], { cwd: root, encoding: "utf8", maxBuffer: 256 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
+  process.stdout.write(res.stdout);
+  const lines = res.stdout.split("\n").filter((l) => l.trim().startsWith("{"));
+  section += `\n### ${name}${res.status === 0 ? "" : ` (exited ${res.status})`} — ${((Date.now() - started) / 1000).toFixed(0)} s wall\n\n`;
+  for (const line of lines) {
+    try {
+      const flat = flatten(JSON.parse(line));
+      section += `| metric | value |\n|---|---|\n${Object.entries(flat).map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`;
+    } catch {
+      section += "```\n" + line + "\n```\n";
+    }
+  }
+}
+
+const file = path.join(root, "docs", "benchmarks.md");
+const header = "# Benchmarks\n\nProduced by `npm run bench` (bench/run.ts); newest runs last. Targets are listed in docs/benchmarks.md's summary.\n";
+fs.writeFileSync(file, (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : header) + section);
+console.log(`\nrecorded in ${path.relative(root, file)}`);

@@ -1,0 +1,140 @@
+// Webhook ingestion: drives the running app (remix-serve on the current
+// build) with correctly signed orders/create deliveries through autocannon and
+// reports accepted/s and accept latency (p50/p99), then waits for the inline
+// worker to process the inbox and reports end-to-end orders/s.
+//
+//   npx tsx bench/webhooks.ts [--requests 5000] [--connections 16] [--build] [--accept-only]
+//   DATABASE_URL=postgresql://… npx tsx bench/webhooks.ts
+//
+// Each delivery is a distinct order (the 2026-07 orders/create sample with a
+// fresh id) with a fresh X-Shopify-Webhook-Id, signed with HMAC-SHA256 of the
+// raw body (Base64) under the bench's client secret, as Shopify signs them.
+import { execFileSync, spawn } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+// @ts-expect-error autocannon ships no type declarations
+import autocannonUntyped from "autocannon";
+
+interface AutocannonResult {
+  "2xx": number;
+  non2xx: number;
+  errors: number;
+  latency: { p50: number; p99: number; max: number };
+}
+const autocannon = autocannonUntyped as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SHOP = "bench-webhooks.myshopify.com";
+const SECRET = "bench-webhook-secret-0123456789";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+}
+const requests = arg("requests", 5000);
+const connections = arg("connections", 16);
+const port = arg("port", 39_411);
+
+const sqliteFile = path.join(os.tmpdir(), `retain-bench-webhooks-${process.pid}.sqlite`);
+const databaseUrl = process.env.DATABASE_URL ?? `file:${sqliteFile}`;
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: databaseUrl,
+  NODE_ENV: "production",
+  PORT: String(port),
+  SHOPIFY_API_KEY: "bench-api-key",
+  SHOPIFY_API_SECRET: SECRET,
+  SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+  // --accept-only: no worker, to measure the accept path alone.
+  RETAIN_WORKER: process.argv.includes("--accept-only") ? "off" : "inline",
+  RETAIN_LOG: "error",
+};
+
+if (process.argv.includes("--build")) execFileSync(path.join(root, "node_modules", ".bin", "remix"), ["vite:build"], { cwd: root, stdio: "inherit" });
+execFileSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/db.ts", "deploy"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+process.env.DATABASE_URL = databaseUrl;
+const { createPrismaClient, currentProvider, prepareDatabase } = await import("../app/db.server");
+const db = createPrismaClient(databaseUrl);
+await prepareDatabase(db);
+await db.order.deleteMany({ where: { shop: SHOP } });
+await db.webhookInbox.deleteMany({ where: { shop: SHOP } });
+await db.job.deleteMany({ where: { shop: SHOP } });
+await db.shop.upsert({ where: { shop: SHOP }, create: { shop: SHOP }, update: { status: "INSTALLED" } });
+
+// Bodies and signatures are prepared up front so the client measures the app, not itself.
+const sample = JSON.parse(readFileSync(path.join(root, "dev/generator/samples/2026-07/orders/create.json"), "utf8")) as Record<string, unknown>;
+const base = 7_000_000_000 + Math.floor(Math.random() * 1e6) * 1000;
+const deliveries = Array.from({ length: requests }, (_, i) => {
+  const id = base + i;
+  const body = JSON.stringify({ ...sample, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, updated_at: "2026-01-01T00:00:00Z" });
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": "orders/create",
+      "x-shopify-shop-domain": SHOP,
+      "x-shopify-api-version": "2026-07",
+      "x-shopify-webhook-id": randomUUID(),
+      "x-shopify-triggered-at": new Date().toISOString(),
+      "x-shopify-hmac-sha256": createHmac("sha256", SECRET).update(body).digest("base64"),
+    },
+  };
+});
+
+const app = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), ["./build/server/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+const stopApp = () => app.kill("SIGTERM");
+process.on("exit", stopApp);
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+  } catch {
+    /* not up yet */
+  }
+  if (i > 300) throw new Error("the app did not start within 30 s");
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+let next = 0;
+const started = Date.now();
+const result = await autocannon({
+  url: `http://127.0.0.1:${port}`,
+  connections,
+  amount: requests,
+  requests: [
+    {
+      method: "POST",
+      path: "/webhooks/orders/create",
+      setupRequest: (req: Record<string, unknown>) => {
+        const d = deliveries[next++ % deliveries.length];
+        return { ...req, body: d.body, headers: d.headers };
+      },
+    },
+  ],
+});
+const acceptSeconds = (Date.now() - started) / 1000;
+
+// End to end: until every accepted order is stored by the worker.
+const deadline = Date.now() + (process.argv.includes("--accept-only") ? 0 : 10 * 60_000);
+let stored = 0;
+while (Date.now() < deadline) {
+  stored = await db.order.count({ where: { shop: SHOP } });
+  if (stored >= result["2xx"]) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const span = await db.webhookInbox.aggregate({ where: { shop: SHOP }, _min: { receivedAt: true }, _max: { processedAt: true } });
+const e2eSeconds = ((span._max.processedAt?.getTime() ?? Date.now()) - (span._min.receivedAt?.getTime() ?? started)) / 1000;
+const dead = await db.webhookInbox.count({ where: { shop: SHOP, status: "DEAD" } });
+stopApp();
+console.log(
+  JSON.stringify({
+    engine: currentProvider(), requests, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
+    acceptedPerSecond: Math.round(result["2xx"] / acceptSeconds), latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    stored, dead, endToEndSeconds: +e2eSeconds.toFixed(1), ordersPerSecond: Math.round(stored / e2eSeconds),
+  }),
+);
+await db.$disconnect();
+if (!process.env.DATABASE_URL?.startsWith("postgres")) for (const s of ["", "-wal", "-shm"]) rmSync(sqliteFile + s, { force: true });
+process.exit(0);
