@@ -39,6 +39,7 @@ function Nav() {
       <Link to="/app/customers">{t("nav.customers")}</Link>
       <Link to="/app/loyalty">{t("nav.loyalty")}</Link>
       <Link to="/app/campaigns">{t("nav.campaigns")}</Link>
+      <Link to="/app/segment-sync">{t("nav.segmentSync")}</Link>
       <Link to="/app/sync">{t("nav.sync")}</Link>
     </NavMenu>
   );

@@ -9,7 +9,7 @@ import pg from "pg";
 import { DEMO_API_SECRET, DEMO_SHOP, startStack } from "../../dev/stack";
 import { seedShopThroughWebhooks } from "../../dev/demo-seed";
 import { databaseProvider, resolveDatabaseUrl } from "../../scripts/database-url";
-import { waitForInboxDrained } from "./support/wait";
+import { waitForAnalytics, waitForInboxDrained } from "./support/wait";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -54,6 +54,8 @@ export default async function globalSetup() {
   });
   if (summary.ok !== summary.sent) throw new Error(`seeding: only ${summary.ok} of ${summary.sent} deliveries accepted`);
   await waitForInboxDrained(databaseUrl, 120_000);
+  // The worker recomputes analytics (debounced) after the last order; pages read those rows.
+  await waitForAnalytics(databaseUrl, DEMO_SHOP, 180_000);
 
   process.env.E2E_ADMIN_URL = stack.shell.url;
   process.env.E2E_APP_URL = stack.appUrl;

@@ -22,3 +22,19 @@ export async function waitForInboxDrained(databaseUrl: string, timeoutMs: number
     await db.$disconnect();
   }
 }
+
+/** Waits until the worker's analytics recompute has written its per-customer rows and shop snapshot. */
+export async function waitForAnalytics(databaseUrl: string, shop: string, timeoutMs: number): Promise<void> {
+  const db = clientFor(databaseUrl);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const snapshot = await db.shopSnapshot.findFirst({ where: { shop, kind: "ANALYTICS" } });
+      if (snapshot) return;
+      if (Date.now() > deadline) throw new Error(`no analytics snapshot for ${shop} after ${timeoutMs} ms (is the worker running analytics.recompute?)`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}
