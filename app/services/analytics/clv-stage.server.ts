@@ -1,0 +1,403 @@
+// The shop-level CLV run: orders → per-day transactions in the shop's calendar
+// → a calibration/holdout backtest that picks the model → a fit on all history
+// → per-customer predictions. The maths lives in app/domain/analytics/clv; this
+// file only decides the data preparation and the policy knobs.
+import {
+  assessDataSufficiency,
+  bgNbdModel,
+  buildBacktestReport,
+  chooseModel,
+  ClvError,
+  formatCalendarDay,
+  paretoNbdModel,
+  parseCalendarDay,
+  predictCustomers,
+  predictCustomersWithFallback,
+  runClvPipeline,
+  scoreHoldout,
+  splitCalibrationHoldout,
+  summarizeTransactions,
+  WEEKS_PER_MONTH,
+  type BacktestReport,
+  type BgNbdParams,
+  type CustomerPrediction,
+  type CustomerSummary,
+  type ModelFit,
+  type ParetoNbdParams,
+  type DataSufficiency,
+  type HoldoutScore,
+  type Transaction,
+  type TransactionModelName,
+} from "~/domain/analytics/clv";
+import { localDateKey, startOfLocalDay, type AnalyticsOrder } from "~/domain/analytics";
+
+/** Share of the history held out to choose the model and show the backtest. */
+export const HOLDOUT_SHARE = 0.25;
+/** A shorter holdout says nothing about repeat behaviour; the backtest is skipped. */
+export const MIN_HOLDOUT_DAYS = 28;
+/** Predictions cover 12 months, the CLV horizon. */
+export const HORIZON_WEEKS = 12 * WEEKS_PER_MONTH;
+export const MONTHLY_DISCOUNT_RATE = 0.01;
+/**
+ * The CLV range is a parametric bootstrap (see predict.ts); it costs
+ * customers × draws CLV evaluations (~15 µs each here). Draws shrink with shop
+ * size to stay within RANGE_EVALUATION_BUDGET; below MIN_RANGE_DRAWS the 5–95 %
+ * quantiles are too noisy to show, so large shops get no range. The count used
+ * is stored in the snapshot.
+ */
+export const MAX_RANGE_DRAWS = 200;
+export const MIN_RANGE_DRAWS = 20;
+export const RANGE_EVALUATION_BUDGET = 400_000;
+/**
+ * Model fits use a seeded sample of at most this many customers; predictions
+ * cover everyone. Standard errors shrink as 1/√n, so past ~20k customers more
+ * data barely moves the estimates but multiplies the fit time.
+ */
+export const FIT_SAMPLE_CUSTOMERS = 20_000;
+
+export function rangeDrawsFor(customers: number): number {
+  if (customers === 0) return 0;
+  const draws = Math.min(MAX_RANGE_DRAWS, Math.floor(RANGE_EVALUATION_BUDGET / customers));
+  return draws < MIN_RANGE_DRAWS ? 0 : draws;
+}
+
+/** FNV-1a of the id mixed with the seed, as a uniform number in [0, 1): a stable per-customer coin. */
+function customerUniform(id: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  // XOR yields a signed int32: back to unsigned before scaling to [0, 1).
+  return (h >>> 0) / 4294967296;
+}
+
+/** All transactions of a seeded random subset of about `target` customers (all of them when fewer). */
+export function sampleCustomers(transactions: readonly Transaction[], customers: number, target: number, seed: number): readonly Transaction[] {
+  if (customers <= target) return transactions;
+  const share = target / customers;
+  const keep = new Map<string, boolean>();
+  return transactions.filter((t) => {
+    let k = keep.get(t.customerId);
+    if (k === undefined) keep.set(t.customerId, (k = customerUniform(t.customerId, seed) < share));
+    return k;
+  });
+}
+
+/** Digits after the decimal point of a currency's minor unit (2 for USD, 0 for JPY). */
+export function currencyExponent(currencyCode: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * instant → shop-local "YYYY-MM-DD", by binary search over precomputed local
+ * day starts (one Intl call per day in range instead of one per order).
+ */
+export function createLocalDayKeyer(timeZone: string, fromMs: number, toMs: number): (instantMs: number) => string {
+  const firstKey = localDateKey(new Date(fromMs), timeZone);
+  const keys: string[] = [];
+  const starts: number[] = [];
+  let day = parseCalendarDay(firstKey);
+  for (;;) {
+    const key = formatCalendarDay(day);
+    const start = startOfLocalDay(key, timeZone).getTime();
+    keys.push(key);
+    starts.push(start);
+    if (start > toMs) break;
+    day += 1;
+  }
+  return (instantMs: number): string => {
+    if (instantMs < starts[0] || instantMs >= starts[starts.length - 1]) return localDateKey(new Date(instantMs), timeZone);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= instantMs) lo = mid;
+      else hi = mid;
+    }
+    return keys[lo];
+  };
+}
+
+/**
+ * One transaction per counted customer order (test and cancelled left out),
+ * dated by the shop-local calendar day, amount = net of refunds in major
+ * units. Same-day orders are merged later by the engine's data preparation.
+ */
+export function buildTransactions(orders: readonly AnalyticsOrder[], timeZone: string, currencyCode: string): Transaction[] {
+  const scale = 10 ** currencyExponent(currencyCode);
+  let minMs = Infinity;
+  let maxMs = -Infinity;
+  for (const o of orders) {
+    if (o.customerId === null || o.test || o.cancelled) continue;
+    const ms = o.processedAt.getTime();
+    if (ms < minMs) minMs = ms;
+    if (ms > maxMs) maxMs = ms;
+  }
+  if (minMs === Infinity) return [];
+  const dayOf = createLocalDayKeyer(timeZone, minMs, maxMs);
+  const out: Transaction[] = [];
+  for (const o of orders) {
+    if (o.customerId === null || o.test || o.cancelled) continue;
+    out.push({ customerId: o.customerId, date: dayOf(o.processedAt.getTime()), amount: (o.totalMinor - o.refundedMinor) / scale });
+  }
+  return out;
+}
+
+/**
+ * summarizeTransactions for any number of customers. The engine spreads a
+ * per-customer array into Math.max, which overflows the call stack past ~100k
+ * customers, so customers are summarised in groups (same result: each summary
+ * depends only on its own customer and the observation end).
+ */
+export const SUMMARY_CHUNK_CUSTOMERS = 20_000;
+export function summarizeInChunks(transactions: readonly Transaction[], observationEnd: string): CustomerSummary[] {
+  const groupOf = new Map<string, number>();
+  const groups: Transaction[][] = [];
+  for (const t of transactions) {
+    let g = groupOf.get(t.customerId);
+    if (g === undefined) {
+      g = Math.floor(groupOf.size / SUMMARY_CHUNK_CUSTOMERS);
+      groupOf.set(t.customerId, g);
+      if (!groups[g]) groups[g] = [];
+    }
+    groups[g].push(t);
+  }
+  return groups.flatMap((group) => summarizeTransactions(group, { observationEnd }).customers);
+}
+
+export interface FitSummary {
+  params: Record<string, number>;
+  standardErrors: Record<string, number> | null;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+  message: string;
+}
+
+export interface BacktestSummary {
+  status: "ok" | "skipped";
+  reason: string | null;
+  calibrationEnd: string | null;
+  observationEnd: string | null;
+  holdoutWeeks: number | null;
+  cohortCustomers: number;
+  scores: HoldoutScore[];
+  chosen: TransactionModelName | null;
+  fits: Partial<Record<TransactionModelName, FitSummary>>;
+  /** The chosen model's report: predicted vs actual by calibration frequency and week by week. */
+  report: BacktestReport | null;
+}
+
+export interface ShopClvResult {
+  status: "ok" | "insufficient-data" | "model-not-identified" | "no-data" | "failed";
+  reason: string | null;
+  sufficiency: DataSufficiency | null;
+  model: TransactionModelName | "historical-average" | null;
+  selectionRule: string | null;
+  fit: FitSummary | null;
+  spend: { model: "gamma-gamma"; fit: FitSummary } | { model: "average-order-value"; note: string | null } | null;
+  calibrationEnd: string | null;
+  horizonWeeks: number;
+  discountRate: number;
+  rangeDraws: number;
+  currencyExponent: number;
+  backtest: BacktestSummary;
+  predictions: CustomerPrediction[];
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
+}
+
+function summarizeFit(fit: {
+  params: object;
+  standardErrors?: object;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+  message: string;
+}): FitSummary {
+  return {
+    params: { ...(fit.params as Record<string, number>) },
+    standardErrors: fit.standardErrors ? { ...(fit.standardErrors as Record<string, number>) } : null,
+    logLikelihood: fit.logLikelihood,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    message: fit.message,
+  };
+}
+
+function emptyBacktest(reason: string): BacktestSummary {
+  return {
+    status: "skipped",
+    reason,
+    calibrationEnd: null,
+    observationEnd: null,
+    holdoutWeeks: null,
+    cohortCustomers: 0,
+    scores: [],
+    chosen: null,
+    fits: {},
+    report: null,
+  };
+}
+
+/** Fit both models on the first ~75 % of the history and score them on the rest. */
+export function runBacktest(transactions: readonly Transaction[], today: string): BacktestSummary {
+  const firstDay = transactions.reduce((m, t) => Math.min(m, parseCalendarDay(t.date)), Infinity);
+  const todayDay = parseCalendarDay(today);
+  const span = todayDay - firstDay;
+  const holdoutDays = Math.floor(span * HOLDOUT_SHARE);
+  if (holdoutDays < MIN_HOLDOUT_DAYS) {
+    return emptyBacktest(`history of ${span} days is too short for a ${MIN_HOLDOUT_DAYS}-day holdout`);
+  }
+  const calibrationEnd = formatCalendarDay(todayDay - holdoutDays);
+  const split = splitCalibrationHoldout(transactions, { calibrationEnd, observationEnd: today });
+  const sufficiency = assessDataSufficiency(split.customers);
+  if (sufficiency.status !== "ok") {
+    return { ...emptyBacktest(`calibration cohort: ${sufficiency.reason}`), calibrationEnd, observationEnd: today, cohortCustomers: split.customers.length };
+  }
+  const noSe = { computeStandardErrors: false };
+  const bg = bgNbdModel.fit(split.customers, noSe);
+  const pn = paretoNbdModel.fit(split.customers, noSe);
+  const scores = [scoreHoldout(bgNbdModel, bg.params, split), scoreHoldout(paretoNbdModel, pn.params, split)];
+  // A model whose fit ran to a boundary is not identified by these data; prefer the other.
+  const chosen = bg.converged !== pn.converged ? (bg.converged ? "bg-nbd" : "pareto-nbd") : chooseModel(scores);
+  const report =
+    chosen === "bg-nbd"
+      ? buildBacktestReport(bgNbdModel, bg.params, split, transactions)
+      : buildBacktestReport(paretoNbdModel, pn.params, split, transactions);
+  return {
+    status: "ok",
+    reason: null,
+    calibrationEnd,
+    observationEnd: today,
+    holdoutWeeks: split.durationHoldout,
+    cohortCustomers: split.customers.length,
+    scores,
+    chosen,
+    fits: { "bg-nbd": summarizeFit(bg), "pareto-nbd": summarizeFit(pn) },
+    report,
+  };
+}
+
+export interface ShopClvOptions {
+  timeZone: string;
+  currencyCode: string;
+  now: Date;
+  rangeDraws?: number;
+  seed?: number;
+}
+
+/** Never throws for data reasons: an engine error becomes status "failed" with the reason. */
+export function runShopClv(orders: readonly AnalyticsOrder[], options: ShopClvOptions): ShopClvResult {
+  const timings: Record<string, number> = {};
+  const exponent = currencyExponent(options.currencyCode);
+  const base = {
+    horizonWeeks: HORIZON_WEEKS,
+    discountRate: MONTHLY_DISCOUNT_RATE,
+    currencyExponent: exponent,
+    timings,
+  };
+  // Calibration runs to the last instant before `now`, in the shop's calendar.
+  const today = localDateKey(new Date(options.now.getTime() - 1), options.timeZone);
+  let started = performance.now();
+  const transactions = buildTransactions(orders, options.timeZone, options.currencyCode);
+  timings.prepare = performance.now() - started;
+  if (transactions.length === 0) {
+    return {
+      ...base,
+      status: "no-data",
+      reason: "no customer orders yet",
+      sufficiency: null,
+      model: null,
+      selectionRule: null,
+      fit: null,
+      spend: null,
+      calibrationEnd: null,
+      rangeDraws: 0,
+      backtest: emptyBacktest("no customer orders yet"),
+      predictions: [],
+    };
+  }
+  try {
+    const customerCount = new Set(transactions.map((t) => t.customerId)).size;
+    const seed = options.seed ?? 1;
+    const fitSet = sampleCustomers(transactions, customerCount, FIT_SAMPLE_CUSTOMERS, seed);
+    started = performance.now();
+    const backtest = runBacktest(fitSet, today);
+    timings.backtest = performance.now() - started;
+
+    started = performance.now();
+    const rangeDraws = options.rangeDraws ?? rangeDrawsFor(customerCount);
+    const sampled = fitSet !== transactions;
+    const pipelineOptions = {
+      calibrationEnd: today,
+      horizonWeeks: HORIZON_WEEKS,
+      model: backtest.chosen ?? ("auto" as const),
+      discountRate: MONTHLY_DISCOUNT_RATE,
+      rangeDraws: sampled ? 0 : rangeDraws,
+      seed,
+    };
+    const result = runClvPipeline(fitSet, pipelineOptions);
+    timings.fit = performance.now() - started;
+    started = performance.now();
+    let predictions = result.predictions;
+    if (sampled) {
+      // Fitted on the sample; predict every customer with those parameters.
+      const everyone = summarizeInChunks(transactions, today);
+      const predictionOptions = { horizonWeeks: HORIZON_WEEKS, clv: { discountRate: MONTHLY_DISCOUNT_RATE }, calibrationEnd: today, range: { draws: rangeDraws, seed } };
+      if (result.status === "ok" && result.fit) {
+        predictions =
+          result.model === "pareto-nbd"
+            ? predictCustomers(everyone, { model: paretoNbdModel, fit: result.fit as ModelFit<ParetoNbdParams>, spendFit: result.spendFit }, predictionOptions)
+            : predictCustomers(everyone, { model: bgNbdModel, fit: result.fit as ModelFit<BgNbdParams>, spendFit: result.spendFit }, predictionOptions);
+      } else {
+        predictions = predictCustomersWithFallback(everyone, predictionOptions);
+      }
+    }
+    timings.predict = performance.now() - started;
+    const spend: ShopClvResult["spend"] = result.spendFit
+      ? { model: "gamma-gamma", fit: summarizeFit(result.spendFit) }
+      : { model: "average-order-value", note: result.spendNote };
+    return {
+      ...base,
+      status: result.status,
+      reason: result.sufficiency.status === "ok" ? null : result.sufficiency.reason,
+      sufficiency: result.sufficiency,
+      model: result.model,
+      selectionRule:
+        (backtest.chosen && result.status === "ok"
+          ? `lower holdout mean absolute error of repeat purchases (holdout from ${backtest.calibrationEnd})`
+          : result.selectionRule) + (sampled ? `; fitted on a seeded sample of ${new Set(fitSet.map((t) => t.customerId)).size} of ${customerCount} customers` : ""),
+      fit: result.fit ? summarizeFit(result.fit) : null,
+      spend,
+      calibrationEnd: result.calibrationEnd,
+      rangeDraws: result.status === "ok" && result.fit?.covarianceLog ? rangeDraws : 0,
+      backtest,
+      predictions,
+    };
+  } catch (err) {
+    if (!(err instanceof ClvError)) throw err;
+    return {
+      ...base,
+      status: "failed",
+      reason: `${err.reason}: ${err.message}`,
+      sufficiency: null,
+      model: null,
+      selectionRule: null,
+      fit: null,
+      spend: null,
+      calibrationEnd: today,
+      rangeDraws: 0,
+      backtest: emptyBacktest(`engine error: ${err.reason}`),
+      predictions: [],
+    };
+  }
+}

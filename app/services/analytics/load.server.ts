@@ -1,0 +1,179 @@
+// Reads one shop's orders and customers into the analytics domain's input
+// shapes, selecting only the columns the engine needs. On SQLite the rows are
+// streamed through better-sqlite3 (see sql.server.ts for why); elsewhere they
+// are paged by primary key in chunks of LOAD_CHUNK.
+import type { PrismaClient } from "@prisma/client";
+import type { AnalyticsCustomer, AnalyticsOrder } from "~/domain/analytics";
+import { parseSqliteDate, sqliteFileOf } from "./sql.server";
+
+export const LOAD_CHUNK = 5_000;
+
+export interface ShopInfo {
+  shop: string;
+  currencyCode: string;
+  timeZone: string;
+}
+
+export interface LoadedShopData {
+  info: ShopInfo;
+  orders: AnalyticsOrder[];
+  customers: AnalyticsCustomer[];
+  stats: {
+    ordersRead: number;
+    /** Orders at or after `now` (clock skew, future-dated imports): left out. */
+    futureOrders: number;
+    /** Orders whose refund exceeded the total (or whose total was negative): clamped, not rejected. */
+    clampedOrders: number;
+    /** Orders of deleted customers, counted as guest orders. */
+    deletedCustomerOrders: number;
+  };
+}
+
+export class ShopNotFoundError extends Error {
+  readonly reason = "SHOP_NOT_FOUND" as const;
+  constructor(readonly shop: string) {
+    super(`shop ${shop} is not installed`);
+    this.name = "ShopNotFoundError";
+  }
+}
+
+export async function loadShopInfo(db: PrismaClient, shop: string): Promise<ShopInfo> {
+  const row = await db.shop.findUnique({ where: { shop }, select: { shop: true, currencyCode: true, ianaTimezone: true } });
+  if (!row) throw new ShopNotFoundError(shop);
+  return { shop: row.shop, currencyCode: row.currencyCode, timeZone: row.ianaTimezone };
+}
+
+/** Customer records (deleted ones left out) and the set of deleted ids. */
+async function loadCustomers(
+  db: PrismaClient,
+  shop: string,
+  sqliteFile: string | null,
+): Promise<{ customers: AnalyticsCustomer[]; deleted: Set<string> }> {
+  const customers: AnalyticsCustomer[] = [];
+  const deleted = new Set<string>();
+  if (sqliteFile) {
+    const { default: Database } = await import("better-sqlite3");
+    const conn = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+    try {
+      const stmt = conn.prepare(`SELECT "shopifyId", "shopifyCreatedAt", "createdAt", "deletedAt" FROM "Customer" WHERE "shop" = ?`).raw(true);
+      for (const r of stmt.iterate(shop) as Iterable<unknown[]>) {
+        if (r[3] !== null) deleted.add(r[0] as string);
+        else customers.push({ id: r[0] as string, createdAt: parseSqliteDate(r[1] ?? r[2]) });
+      }
+    } finally {
+      conn.close();
+    }
+    return { customers, deleted };
+  }
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await db.customer.findMany({
+      where: { shop, ...(cursor ? { id: { gt: cursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: LOAD_CHUNK,
+      select: { id: true, shopifyId: true, shopifyCreatedAt: true, createdAt: true, deletedAt: true },
+    });
+    for (const r of rows) {
+      if (r.deletedAt) deleted.add(r.shopifyId);
+      else customers.push({ id: r.shopifyId, createdAt: r.shopifyCreatedAt ?? r.createdAt });
+    }
+    if (rows.length < LOAD_CHUNK) break;
+    cursor = rows[rows.length - 1].id;
+  }
+  return { customers, deleted };
+}
+
+interface RawOrder {
+  id: string;
+  customerShopifyId: string | null;
+  processedAt: Date;
+  totalMinor: number;
+  refundedMinor: number;
+  cancelled: boolean;
+  test: boolean;
+}
+
+/** Orders in chunks: better-sqlite3 on SQLite (streamed), keyset-paged Prisma reads elsewhere. */
+async function* readOrders(db: PrismaClient, shop: string, sqliteFile: string | null): AsyncGenerator<RawOrder[]> {
+  if (sqliteFile) {
+    const { default: Database } = await import("better-sqlite3");
+    const conn = new Database(sqliteFile, { readonly: true, fileMustExist: true });
+    try {
+      const stmt = conn
+        .prepare(`SELECT "id", "customerShopifyId", "processedAt", "totalMinor", "refundedMinor", "cancelledAt", "test" FROM "Order" WHERE "shop" = ?`)
+        .raw(true);
+      let chunk: RawOrder[] = [];
+      for (const r of stmt.iterate(shop) as Iterable<unknown[]>) {
+        chunk.push({
+          id: r[0] as string,
+          customerShopifyId: r[1] as string | null,
+          processedAt: parseSqliteDate(r[2]),
+          totalMinor: Number(r[3]),
+          refundedMinor: Number(r[4]),
+          cancelled: r[5] !== null,
+          test: Number(r[6]) === 1,
+        });
+        if (chunk.length === LOAD_CHUNK * 10) {
+          yield chunk;
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) yield chunk;
+    } finally {
+      conn.close();
+    }
+    return;
+  }
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await db.order.findMany({
+      where: { shop, ...(cursor ? { id: { gt: cursor } } : {}) },
+      orderBy: { id: "asc" },
+      take: LOAD_CHUNK,
+      select: { id: true, customerShopifyId: true, processedAt: true, totalMinor: true, refundedMinor: true, cancelledAt: true, test: true },
+    });
+    yield rows.map((r) => ({ ...r, cancelled: r.cancelledAt !== null }));
+    if (rows.length < LOAD_CHUNK) return;
+    cursor = rows[rows.length - 1].id;
+  }
+}
+
+export async function loadShopData(
+  db: PrismaClient,
+  shop: string,
+  now: Date,
+  onChunk?: (ordersRead: number) => Promise<void> | void,
+): Promise<LoadedShopData> {
+  const info = await loadShopInfo(db, shop);
+  const sqliteFile = await sqliteFileOf(db);
+  const { customers, deleted } = await loadCustomers(db, shop, sqliteFile);
+  const orders: AnalyticsOrder[] = [];
+  const stats = { ordersRead: 0, futureOrders: 0, clampedOrders: 0, deletedCustomerOrders: 0 };
+  const nowMs = now.getTime();
+  for await (const rows of readOrders(db, shop, sqliteFile)) {
+    for (const r of rows) {
+      stats.ordersRead += 1;
+      if (r.processedAt.getTime() >= nowMs) {
+        stats.futureOrders += 1;
+        continue;
+      }
+      // Synced amounts should satisfy 0 ≤ refunded ≤ total; a stray row must
+      // not take down the whole shop's analytics, so clamp and count it.
+      let total = r.totalMinor;
+      let refunded = r.refundedMinor;
+      if (total < 0 || refunded < 0 || refunded > total) {
+        stats.clampedOrders += 1;
+        total = Math.max(0, total);
+        refunded = Math.min(Math.max(0, refunded), total);
+      }
+      let customerId = r.customerShopifyId;
+      if (customerId !== null && deleted.has(customerId)) {
+        stats.deletedCustomerOrders += 1;
+        customerId = null;
+      }
+      orders.push({ id: r.id, customerId, processedAt: r.processedAt, totalMinor: total, refundedMinor: refunded, cancelled: r.cancelled, test: r.test });
+    }
+    if (onChunk) await onChunk(stats.ordersRead);
+  }
+  return { info, orders, customers, stats };
+}

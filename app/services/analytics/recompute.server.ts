@@ -1,0 +1,370 @@
+// Recomputes one shop's analytics and stores the results admin pages read:
+// one CustomerMetric row per customer and one ANALYTICS ShopSnapshot.
+// Runs in the job worker, never in a request. Given the same rows and the same
+// `now`, a rerun writes the same values (idempotent).
+import type { Prisma, PrismaClient } from "@prisma/client";
+import {
+  buildCohorts,
+  compareRfmSnapshots,
+  computeRfm,
+  startOfLocalDay,
+  summarizeRfmSegments,
+  type AnalyticsOrder,
+  type RfmGroup,
+  type RfmSnapshot,
+} from "~/domain/analytics";
+import type { CustomerPrediction } from "~/domain/analytics/clv";
+import {
+  RANGE_DAYS,
+  STANDARD_RANGES,
+  type AnalyticsSnapshotPayload,
+  type BacktestJson,
+  type ClvJson,
+  type KpiReportJson,
+  type MovementJson,
+  type StandardRange,
+} from "~/components/analytics/types";
+import { runShopClv, type ShopClvResult } from "./clv-stage.server";
+import { computeKpis } from "./kpis.server";
+import { loadShopData } from "./load.server";
+import { buildMetricInsert, sqliteFileOf, writeMetricsSqlite, type MetricRow } from "./sql.server";
+
+export const WRITE_CHUNK = 5_000;
+/** Rows per INSERT statement (values are literals, so no bound-parameter limit applies). */
+const INSERT_ROWS = 1_000;
+/** RFM movement compares today's groups with the groups rebuilt as of this many days ago. */
+export const MOVEMENT_BASIS_DAYS = 30;
+/** Older ANALYTICS snapshots beyond this many are pruned. */
+export const SNAPSHOTS_KEPT = 30;
+/**
+ * Churn risk from P(alive): below 0.3 HIGH, below 0.7 MEDIUM, else LOW. Null
+ * when the shop is on the small-data fallback (no P(alive) there).
+ */
+export const CHURN_THRESHOLDS = { high: 0.3, medium: 0.7 } as const;
+const DAY_MS = 86_400_000;
+
+export type ChurnRisk = "LOW" | "MEDIUM" | "HIGH";
+
+export function churnRiskOf(pAlive: number | null): ChurnRisk | null {
+  if (pAlive === null || !Number.isFinite(pAlive)) return null;
+  if (pAlive < CHURN_THRESHOLDS.high) return "HIGH";
+  if (pAlive < CHURN_THRESHOLDS.medium) return "MEDIUM";
+  return "LOW";
+}
+
+export type RecomputeStage = "load" | "metrics" | "cohorts" | "rfm" | "clv" | "write";
+
+export interface StageStat {
+  /** Wall-clock milliseconds. */
+  ms: number;
+  /** CPU milliseconds (user + system) of this process: less sensitive to a busy machine than wall time. */
+  cpuMs: number;
+  /** Peak resident set size of the process so far, in MB (process.resourceUsage().maxRSS). */
+  peakRssMb: number;
+}
+
+export interface RecomputeResult {
+  shop: string;
+  asOf: string;
+  customers: number;
+  customersWithOrders: number;
+  orders: number;
+  metricRows: number;
+  clvStatus: ClvJson["status"];
+  model: string | null;
+  /** Per stage; clv is split further into its backtest, fit and prediction milliseconds. */
+  stages: Record<RecomputeStage, StageStat> & { clvBacktest?: number; clvFit?: number; clvPredict?: number };
+}
+
+export interface RecomputeOptions {
+  now: Date;
+  reportProgress?: (progress: { stage: RecomputeStage; done?: number; total?: number }) => Promise<void>;
+  /** Bootstrap draws for the CLV range (default: by shop size, see clv-stage). */
+  rangeDraws?: number;
+}
+
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+function histogram(values: number[]): ClvJson["distribution"] {
+  if (values.length === 0) return [];
+  const sorted = [...values].sort((a, b) => a - b);
+  // Ten equal-width buckets up to the 95th percentile, one open bucket above,
+  // so a few whales do not squash every other bar into the first one.
+  const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+  const step = p95 <= 0 ? 1 : niceStep(p95 / 10);
+  const buckets: ClvJson["distribution"] = [];
+  for (let i = 0; i < 10; i += 1) buckets.push({ fromMinor: i * step, toMinor: (i + 1) * step, customers: 0 });
+  buckets.push({ fromMinor: 10 * step, toMinor: null, customers: 0 });
+  for (const v of sorted) buckets[Math.min(10, Math.floor(v / step))].customers += 1;
+  return buckets;
+}
+
+/** 1, 2 or 5 × 10^k at or above x (round bucket edges). */
+function niceStep(x: number): number {
+  const power = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * power >= x) return m * power;
+  return 10 * power;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+function toBacktestJson(clv: ShopClvResult): BacktestJson {
+  const b = clv.backtest;
+  return {
+    status: b.status,
+    reason: b.reason,
+    calibrationEnd: b.calibrationEnd,
+    observationEnd: b.observationEnd,
+    holdoutWeeks: b.holdoutWeeks,
+    cohortCustomers: b.cohortCustomers,
+    chosen: b.chosen,
+    scores: b.scores.map((s) => ({ ...s, totalRelativeError: finiteOrNull(s.totalRelativeError) })),
+    fits: b.fits as Record<string, BacktestJson["fits"][string]>,
+    buckets: b.report?.buckets ?? [],
+    weekly: b.report?.weekly ?? [],
+  };
+}
+
+function buildMovement(previous: RfmSnapshot, current: RfmSnapshot, since: Date): MovementJson {
+  const m = compareRfmSnapshots(previous, current);
+  const flows: MovementJson["flows"] = [];
+  for (const [from, row] of Object.entries(m.matrix)) {
+    for (const [to, customers] of Object.entries(row)) {
+      if (from !== to && customers > 0) flows.push({ from, to, customers });
+    }
+  }
+  flows.sort((a, b) => b.customers - a.customers || a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  return { since: since.toISOString(), basisDays: MOVEMENT_BASIS_DAYS, unchanged: m.unchanged, moved: m.moved, entered: m.entered, left: m.left, flows };
+}
+
+/** First and last counted order instant per customer. */
+function orderSpans(orders: readonly AnalyticsOrder[]): Map<string, { first: number; last: number }> {
+  const spans = new Map<string, { first: number; last: number }>();
+  for (const o of orders) {
+    if (o.customerId === null || o.test || o.cancelled) continue;
+    const at = o.processedAt.getTime();
+    const span = spans.get(o.customerId);
+    if (!span) spans.set(o.customerId, { first: at, last: at });
+    else {
+      if (at < span.first) span.first = at;
+      if (at > span.last) span.last = at;
+    }
+  }
+  return spans;
+}
+
+export async function recomputeShopAnalytics(db: PrismaClient, shop: string, options: RecomputeOptions): Promise<RecomputeResult> {
+  const { now } = options;
+  const progress = options.reportProgress ?? (async () => {});
+  const stages = {} as RecomputeResult["stages"];
+  let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
+  const done = (stage: RecomputeStage) => {
+    const cpu = process.cpuUsage(cpu0);
+    stages[stage] = { ms: Math.round(performance.now() - t0), cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: peakRssMb() };
+    t0 = performance.now();
+    cpu0 = process.cpuUsage();
+  };
+
+  await progress({ stage: "load", done: 0 });
+  const data = await loadShopData(db, shop, now, (read) => progress({ stage: "load", done: read }));
+  const { info, customers } = data;
+  const orders = data.orders;
+  done("load");
+
+  await progress({ stage: "metrics" });
+  const kpis = {} as Record<StandardRange, KpiReportJson>;
+  for (const range of STANDARD_RANGES) {
+    kpis[range] = computeKpis(orders, { start: new Date(now.getTime() - RANGE_DAYS[range] * DAY_MS), end: now });
+  }
+  done("metrics");
+
+  await progress({ stage: "cohorts" });
+  const cohortReport = buildCohorts({ orders, timeZone: info.timeZone, asOf: now });
+  done("cohorts");
+
+  await progress({ stage: "rfm" });
+  const rfm = computeRfm({ customers, orders, asOf: now });
+  const since = new Date(now.getTime() - MOVEMENT_BASIS_DAYS * DAY_MS);
+  const rfmBefore = computeRfm({ customers, orders, asOf: since });
+  const previousGroups = new Map<string, RfmGroup>(rfmBefore.customers.map((c) => [c.customerId, c.group]));
+  const movement = buildMovement(rfmBefore, rfm, since);
+  done("rfm");
+
+  await progress({ stage: "clv" });
+  const clv = runShopClv(orders, { timeZone: info.timeZone, currencyCode: info.currencyCode, now, rangeDraws: options.rangeDraws });
+  const scale = 10 ** clv.currencyExponent;
+  const predictionById = new Map<string, CustomerPrediction>(clv.predictions.map((p) => [p.customerId, p]));
+  const clvMinorById = new Map<string, number>();
+  for (const p of clv.predictions) clvMinorById.set(p.customerId, Math.round(p.predictedClv * scale));
+  // Orders are not needed past this point; dropping the million-row array
+  // before the write keeps the heap (and the garbage collector's work) small.
+  const spans = orderSpans(orders);
+  orders.length = 0;
+  stages.clvBacktest = Math.round(clv.timings.backtest ?? 0);
+  stages.clvFit = Math.round(clv.timings.fit ?? 0);
+  stages.clvPredict = Math.round(clv.timings.predict ?? 0);
+  done("clv");
+
+  await progress({ stage: "write", done: 0, total: rfm.customers.length });
+  const nextOrderCache = new Map<string, Date>();
+  const nextOrderAt = (date: string | null): Date | null => {
+    if (date === null) return null;
+    let d = nextOrderCache.get(date);
+    if (!d) nextOrderCache.set(date, (d = startOfLocalDay(date, info.timeZone)));
+    return d;
+  };
+  const churnCounts = { LOW: 0, MEDIUM: 0, HIGH: 0, UNKNOWN: 0 };
+  const rows: MetricRow[] = rfm.customers.map((c) => {
+    const p = predictionById.get(c.customerId);
+    const span = spans.get(c.customerId);
+    const risk = p ? churnRiskOf(p.probabilityAlive) : null;
+    churnCounts[risk ?? "UNKNOWN"] += 1;
+    return {
+      shop,
+      customerShopifyId: c.customerId,
+      ordersCount: c.frequency,
+      firstOrderAt: span ? new Date(span.first) : null,
+      lastOrderAt: span ? new Date(span.last) : null,
+      historicalClvMinor: c.monetaryMinor,
+      frequency: p?.frequency ?? 0,
+      recencyWeeks: p?.recency ?? 0,
+      ageWeeks: p?.T ?? 0,
+      monetaryMinor: p ? Math.round(p.monetaryValue * scale) : 0,
+      expectedPurchases: p ? p.expectedPurchases : null,
+      pAlive: p ? p.probabilityAlive : null,
+      predictedClvMinor: p ? clvMinorById.get(c.customerId)! : null,
+      clvLowMinor: p && p.clvLow !== null ? Math.round(p.clvLow * scale) : null,
+      clvHighMinor: p && p.clvHigh !== null ? Math.round(p.clvHigh * scale) : null,
+      nextOrderAt: p ? nextOrderAt(p.nextOrderDate) : null,
+      rfmRecency: c.scores?.r ?? null,
+      rfmFrequency: c.scores?.f ?? null,
+      rfmMonetary: c.scores?.m ?? null,
+      rfmGroup: c.group,
+      previousRfmGroup: previousGroups.get(c.customerId) ?? null,
+      churnRisk: risk,
+      model: p ? clv.model : null,
+      computedAt: now,
+    };
+  });
+
+  const segments = summarizeRfmSegments(rfm, clvMinorById).map((s) => ({
+    group: s.group,
+    customers: s.customers,
+    share: s.share.value,
+    orders: s.orders,
+    revenueMinor: s.revenueMinor,
+    averageClvMinor: s.averageClv.value,
+    averageRecencyDays: s.averageRecencyDays.value,
+  }));
+
+  const payload: AnalyticsSnapshotPayload = {
+    version: 1,
+    asOf: now.toISOString(),
+    timeZone: info.timeZone,
+    currencyCode: info.currencyCode,
+    counts: {
+      ordersRead: data.stats.ordersRead,
+      customers: rfm.customers.length,
+      customersWithOrders: cohortReport.customersWithOrders,
+      futureOrders: data.stats.futureOrders,
+      clampedOrders: data.stats.clampedOrders,
+      deletedCustomerOrders: data.stats.deletedCustomerOrders,
+    },
+    kpis,
+    cohorts: {
+      lastMonth: cohortReport.lastMonth,
+      cohorts: cohortReport.cohorts.map((c) => ({
+        cohort: c.cohort,
+        size: c.size,
+        months: c.months.map((m) => ({
+          k: m.monthIndex,
+          activeShare: m.activeShare,
+          orders: m.orders,
+          revenueMinor: m.revenueMinor,
+          cumulativePerCustomerMinor: m.cumulativeRevenuePerCustomerMinor,
+          complete: m.complete,
+        })),
+      })),
+      blended: cohortReport.blended.map((b) => ({
+        k: b.monthIndex,
+        activeShare: b.activeShare,
+        cumulativePerCustomerMinor: b.cumulativeRevenuePerCustomerMinor,
+        customers: b.customers,
+      })),
+    },
+    segments,
+    movement,
+    clv: {
+      status: clv.status,
+      reason: clv.reason,
+      threshold: clv.sufficiency && clv.sufficiency.status === "insufficient-data" ? clv.sufficiency.threshold : null,
+      have: clv.sufficiency?.have ?? null,
+      model: clv.model,
+      selectionRule: clv.selectionRule,
+      fit: clv.fit,
+      spend: clv.spend,
+      calibrationEnd: clv.calibrationEnd,
+      horizonWeeks: clv.horizonWeeks,
+      discountRate: clv.discountRate,
+      rangeDraws: clv.rangeDraws,
+      backtest: toBacktestJson(clv),
+      distribution: histogram([...clvMinorById.values()]),
+      totalPredictedClvMinor: [...clvMinorById.values()].reduce((s, v) => s + v, 0),
+      churn: { thresholds: { ...CHURN_THRESHOLDS }, counts: churnCounts },
+    },
+    timings: {},
+  };
+
+  // Batches of rows, each batch in its own short transaction, so the write
+  // lock is never held for the whole shop and progress is visible. Rows are
+  // sorted by customer id, so each batch replaces one id range (a range, not an
+  // IN list, which would exceed the bound-parameter limit).
+  const sqliteFile = await sqliteFileOf(db);
+  const batches: MetricRow[][] = [];
+  for (let i = 0; i < rows.length; i += WRITE_CHUNK) batches.push(rows.slice(i, i + WRITE_CHUNK));
+  if (sqliteFile) {
+    await writeMetricsSqlite(sqliteFile, shop, batches, (written) => progress({ stage: "write", done: written, total: rows.length }));
+  } else {
+    let written = 0;
+    for (const batch of batches) {
+      const range = { gte: batch[0].customerShopifyId as string, lte: batch[batch.length - 1].customerShopifyId as string };
+      const inserts = [];
+      for (let j = 0; j < batch.length; j += INSERT_ROWS) inserts.push(db.$executeRawUnsafe(buildMetricInsert(batch.slice(j, j + INSERT_ROWS), false)));
+      await db.$transaction([db.customerMetric.deleteMany({ where: { shop, customerShopifyId: range } }), ...inserts]);
+      written += batch.length;
+      await progress({ stage: "write", done: written, total: rows.length });
+    }
+  }
+  // Customers gone since an earlier run (deleted, redacted). `lt` rather than
+  // `not` so a slower run with an older `now` never deletes a newer run's rows.
+  await db.customerMetric.deleteMany({ where: { shop, computedAt: { lt: now } } });
+  done("write");
+  payload.timings = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, typeof v === "number" ? v : v.ms]));
+  const json = JSON.parse(JSON.stringify(payload)) as Prisma.InputJsonValue;
+  await db.$transaction([
+    db.shopSnapshot.deleteMany({ where: { shop, kind: "ANALYTICS", computedAt: now } }),
+    db.shopSnapshot.create({ data: { shop, kind: "ANALYTICS", payload: json, computedAt: now } }),
+  ]);
+  const old = await db.shopSnapshot.findMany({
+    where: { shop, kind: "ANALYTICS" },
+    orderBy: { computedAt: "desc" },
+    skip: SNAPSHOTS_KEPT,
+    select: { id: true },
+  });
+  if (old.length > 0) await db.shopSnapshot.deleteMany({ where: { id: { in: old.map((o) => o.id) } } });
+
+  return {
+    shop,
+    asOf: now.toISOString(),
+    customers: rfm.customers.length,
+    customersWithOrders: cohortReport.customersWithOrders,
+    orders: data.stats.ordersRead,
+    metricRows: rows.length,
+    clvStatus: clv.status,
+    model: clv.model,
+    stages,
+  };
+}
