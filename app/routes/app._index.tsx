@@ -8,7 +8,7 @@ import { authenticate } from "~/shopify.server";
 import { getHomeSummary } from "~/services/home.server";
 import { getSetupGuide, themeEditorLinks, type SetupStep } from "~/services/setup-guide.server";
 import { useLocale, useT } from "~/i18n";
-import { formatNumber } from "~/lib/format";
+import { formatNumber } from "~/components/analytics/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

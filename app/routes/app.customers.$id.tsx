@@ -7,6 +7,8 @@ import { z } from "zod";
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { getCustomerDetail } from "~/services/analytics/customers.server";
+import { getCustomerLoyalty } from "~/services/loyalty/customer.server";
+import { CustomerLoyaltyCard } from "~/components/loyalty/customer-loyalty-card";
 import { useLocale, useT } from "~/i18n";
 import { formatDate, formatMoney, formatNumber, formatPercent } from "~/components/analytics/format";
 
@@ -16,7 +18,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!id.success) throw new Response("Invalid customer id", { status: 400 });
   const detail = await getCustomerDetail(prisma, session.shop, id.data);
   if (!detail) throw new Response("Customer not found", { status: 404 });
-  return { detail };
+  const loyalty = await getCustomerLoyalty(prisma, session.shop, id.data);
+  return { detail, loyalty };
 };
 
 function Stat({ label, value, help }: { label: string; value: string; help?: string }) {
@@ -32,7 +35,7 @@ function Stat({ label, value, help }: { label: string; value: string; help?: str
 }
 
 export default function CustomerPage() {
-  const { detail } = useLoaderData<typeof loader>();
+  const { detail, loyalty } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const m = detail.metric;
@@ -97,6 +100,9 @@ export default function CustomerPage() {
               ) : null}
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <CustomerLoyaltyCard loyalty={loyalty as unknown as Parameters<typeof CustomerLoyaltyCard>[0]["loyalty"]} />
         </Layout.Section>
       </Layout>
     </Page>

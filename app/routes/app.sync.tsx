@@ -8,7 +8,7 @@ import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { getDataSyncPage, runDataSyncAction } from "~/services/data-sync-page.server";
 import { useLocale, useT } from "~/i18n";
-import { formatDateTime, formatNumber } from "~/lib/format";
+import { formatDateTime, formatNumber } from "~/components/analytics/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -102,3 +102,11 @@ export function heatColor(share: number): { background: string; color: string } 
   const lightness = dark ? 42 - (s - 0.5) * 34 : 97 - s * 74;
   return { background: `hsl(212 80% ${lightness.toFixed(0)}%)`, color: dark ? "#ffffff" : "#1a1a1a" };
 }
+
+/** Date and time of an event (sync runs, deliveries), in the UI locale. */
+export function formatDateTime(value: Date | string | null | undefined, locale = "en", timeZone?: string): string {
+  if (!value) return "—";
+  const d = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(d.getTime())) return "—";
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", ...(timeZone ? { timeZone } : {}) }).format(d);
+}

@@ -137,7 +137,8 @@ function summarizeWindow(c: CustomerPurchaseDays, endDay: number): CustomerSumma
  */
 export function summarizeTransactions(transactions: readonly Transaction[], options: { observationEnd?: string } = {}): SummaryResult {
   const grouped = groupPurchaseDays(transactions);
-  const lastDay = Math.max(...grouped.map((c) => c.days[c.days.length - 1]));
+  // A loop, not Math.max(...spread): a spread of one value per customer overflows the stack past ~100k.
+  const lastDay = grouped.reduce((m, c) => Math.max(m, c.days[c.days.length - 1]), -Infinity);
   const endDay = options.observationEnd === undefined ? lastDay : parseCalendarDay(options.observationEnd, "observationEnd");
   const customers = grouped.filter((c) => c.days[0] <= endDay).map((c) => summarizeWindow(c, endDay));
   if (customers.length === 0) {
@@ -157,7 +158,8 @@ export function splitCalibrationHoldout(
 ): CalibrationHoldoutResult {
   const grouped = groupPurchaseDays(transactions);
   const calibrationEndDay = parseCalendarDay(options.calibrationEnd, "calibrationEnd");
-  const lastDay = Math.max(...grouped.map((c) => c.days[c.days.length - 1]));
+  // A loop, not Math.max(...spread): a spread of one value per customer overflows the stack past ~100k.
+  const lastDay = grouped.reduce((m, c) => Math.max(m, c.days[c.days.length - 1]), -Infinity);
   const observationEndDay =
     options.observationEnd === undefined ? Math.max(lastDay, calibrationEndDay) : parseCalendarDay(options.observationEnd, "observationEnd");
   if (observationEndDay < calibrationEndDay) {

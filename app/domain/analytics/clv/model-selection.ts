@@ -111,7 +111,7 @@ export function computeWeeklyTracking<P>(
   const calibrationEndDay = parseCalendarDay(calibrationEnd, "calibrationEnd");
   const observationEndDay = parseCalendarDay(observationEnd, "observationEnd");
   const cohort = groupPurchaseDays(transactions).filter((c) => c.days[0] <= calibrationEndDay);
-  const start = Math.min(...cohort.map((c) => c.days[0]));
+  const start = cohort.reduce((m, c) => Math.min(m, c.days[0]), Infinity);
   const weeks = Math.ceil((observationEndDay - start + 1) / 7);
   const actualPerWeek = new Array<number>(weeks + 1).fill(0);
   const firstDayCounts = new Map<number, number>();
