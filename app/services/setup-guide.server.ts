@@ -41,9 +41,14 @@ export async function getSetupGuide(db: PrismaClient, shop: string, apiKey: stri
   return { steps, complete: steps.filter((s) => s.state === "done").length };
 }
 
+const lastMarked = new Map<string, number>();
+
 /** Called by the app proxy: a signed storefront request proves the widget is live. */
 export async function markStorefrontSeen(db: PrismaClient, shop: string, now = new Date()): Promise<void> {
-  // At most one write an hour per shop, so the proxy's hot path stays a read.
+  // At most one query an hour per shop and process, so the proxy's hot path stays a read.
+  const seen = lastMarked.get(shop);
+  if (seen !== undefined && now.getTime() - seen < 3600_000) return;
+  lastMarked.set(shop, now.getTime());
   const cutoff = new Date(now.getTime() - 3600_000);
   await db.shop.updateMany({ where: { shop, OR: [{ storefrontSeenAt: null }, { storefrontSeenAt: { lt: cutoff } }] }, data: { storefrontSeenAt: now } });
 }
