@@ -1,10 +1,10 @@
 // The one Prisma client. DATABASE_URL picks the driver adapter: SQLite through
 // better-sqlite3 (embedded default) or PostgreSQL through pg.
 import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseProvider, resolveDatabaseUrl, type DatabaseProvider } from "../scripts/database-url";
 import { serializeSqliteClient } from "./lib/sqlite-serial.server";
+import { createSqliteAdapter } from "./lib/sqlite-adapter.server";
 
 export type Db = PrismaClient;
 
@@ -13,21 +13,20 @@ export function createPrismaClient(rawUrl: string | undefined = process.env.DATA
   if (databaseProvider(url) === "postgresql") {
     return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
   }
-  return serializeSqliteClient(new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) }));
+  return serializeSqliteClient(new PrismaClient({ adapter: createSqliteAdapter(url) }));
 }
 
 export function currentProvider(): DatabaseProvider {
   return databaseProvider(resolveDatabaseUrl(process.env.DATABASE_URL));
 }
 
-// SQLite: WAL lets readers run beside the single writer, and busy_timeout makes
-// a second process wait for the write lock instead of failing at once.
+/**
+ * Opens the connection up front (a failing DATABASE_URL surfaces at start-up,
+ * not on the first request). SQLite connection settings are applied by the
+ * adapter itself (app/lib/sqlite-adapter.server.ts).
+ */
 export async function prepareDatabase(db: PrismaClient): Promise<void> {
-  if (currentProvider() === "sqlite") {
-    await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await db.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
-    await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  }
+  await db.$queryRawUnsafe("SELECT 1");
 }
 
 /**
