@@ -9,6 +9,7 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import prisma from "./db.server";
 import { getEnv } from "./env.server";
+import { CachedSessionStorage } from "./lib/cached-session-storage.server";
 import { simulatorFetch } from "./lib/simulator-fetch.server";
 import { onShopAuthenticated } from "./services/shop-install.server";
 
@@ -42,7 +43,7 @@ const shopify = shopifyApp({
   scopes: env.SCOPES ? env.SCOPES.split(",").map((s) => s.trim()) : DEFAULT_SCOPES,
   appUrl: env.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(prisma),
+  sessionStorage: new CachedSessionStorage(new PrismaSessionStorage(prisma)),
   distribution: AppDistribution.AppStore,
   // Token exchange with Shopify managed installation (scopes from shopify.app.toml).
   future: { unstable_newEmbeddedAuthStrategy: true },

@@ -1,9 +1,11 @@
 // Webhook ingestion: drives the running app (remix-serve on the current
 // build) with correctly signed orders/create deliveries through autocannon and
-// reports accepted/s and accept latency (p50/p99), then waits for the inline
-// worker to process the inbox and reports end-to-end orders/s.
+// reports accepted/s and accept latency (p50/p99), then waits for the worker
+// (a forked child by default, as in production) to process the inbox and
+// reports end-to-end orders/s. Prints one JSON line {"bench":"webhooks",…}.
 //
 //   npx tsx bench/webhooks.ts [--requests 5000] [--connections 16] [--build] [--accept-only]
+//                             [--worker child|inline] [--server-build build/server/index.js]
 //   DATABASE_URL=postgresql://… npx tsx bench/webhooks.ts
 //
 // Each delivery is a distinct order (the 2026-07 orders/create sample with a
@@ -34,6 +36,10 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
+function textArg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : String(process.argv[i + 1]);
+}
 const requests = arg("requests", 5000);
 const connections = arg("connections", 16);
 const port = arg("port", 39_411);
@@ -49,7 +55,7 @@ const env: NodeJS.ProcessEnv = {
   SHOPIFY_API_SECRET: SECRET,
   SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
   // --accept-only: no worker, to measure the accept path alone.
-  RETAIN_WORKER: process.argv.includes("--accept-only") ? "off" : "inline",
+  RETAIN_WORKER: process.argv.includes("--accept-only") ? "off" : textArg("worker", "child"),
   RETAIN_LOG: "error",
 };
 
@@ -84,8 +90,15 @@ const deliveries = Array.from({ length: requests }, (_, i) => {
   };
 });
 
-const app = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), ["./build/server/index.js"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
-const stopApp = () => app.kill("SIGTERM");
+const app = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [textArg("server-build", "./build/server/index.js")], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+// The app's process group: remix-serve and its forked worker child stop together.
+const stopApp = () => {
+  try {
+    process.kill(-app.pid!, "SIGTERM");
+  } catch {
+    /* already gone */
+  }
+};
 process.on("exit", stopApp);
 for (let i = 0; ; i++) {
   try {
@@ -130,7 +143,7 @@ const dead = await db.webhookInbox.count({ where: { shop: SHOP, status: "DEAD" }
 stopApp();
 console.log(
   JSON.stringify({
-    engine: currentProvider(), requests, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
+    bench: "webhooks", engine: currentProvider(), worker: env.RETAIN_WORKER, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
     acceptedPerSecond: Math.round(result["2xx"] / acceptSeconds), latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     stored, dead, endToEndSeconds: +e2eSeconds.toFixed(1), ordersPerSecond: Math.round(stored / e2eSeconds),
   }),

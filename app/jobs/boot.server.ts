@@ -20,8 +20,9 @@ declare global {
 
 function startChildWorker(): ChildProcess {
   const script = path.resolve(process.cwd(), "scripts", "worker.ts");
-  const tsx = path.resolve(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
-  const child = fork(tsx, [script], { stdio: "inherit", env: process.env });
+  // Loaded with tsx's import hook in a direct child (not through the tsx CLI, which
+  // would sit in between): the IPC channel then ties the worker's life to ours.
+  const child = fork(script, [], { stdio: "inherit", env: process.env, execArgv: ["--import", "tsx"] });
   setWakeHandler(() => {
     if (child.connected) child.send("kick");
   });

@@ -2,6 +2,7 @@
 // It runs inside the app process by default (RETAIN_WORKER=inline) and as
 // separate processes for scale-out (`tsx scripts/worker.ts`); on PostgreSQL
 // several workers share the tables through FOR UPDATE SKIP LOCKED claiming.
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import type { Job, PrismaClient, WebhookInbox } from "@prisma/client";
 import { currentProvider, portableSql } from "~/db.server";
@@ -22,38 +23,104 @@ export async function claimDeliveries(db: PrismaClient, workerId: string, limit:
   return db.webhookInbox.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { receivedAt: "asc" } });
 }
 
-export async function processClaimedDelivery(db: PrismaClient, delivery: WebhookInbox, now = new Date()): Promise<"DONE" | "RETRY" | "DEAD"> {
+/**
+ * Lock contention is not a failure of the delivery: on SQLite a transaction
+ * that read a snapshot and then writes after another process committed gets
+ * SQLITE_BUSY at once (no busy wait), and PostgreSQL may pick a deadlock or
+ * serialization victim. The transaction rolled back, so it is simply re-run
+ * here, without spending one of the delivery's attempts.
+ */
+export function isTransientDbError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth++) {
+    const o = e as { code?: unknown; message?: unknown; cause?: unknown; meta?: { code?: unknown } };
+    const code = String(o.code ?? o.meta?.code ?? "");
+    // P1008: Prisma's "Operation has timed out", what a SQLite busy wait that ran out becomes.
+    if (/^SQLITE_BUSY|^SQLITE_LOCKED|^P1008$|^40P01$|^40001$|^55P03$/.test(code)) return true;
+    if (typeof o.message === "string" && /database is locked|database table is locked|SQLITE_BUSY|Operation has timed out|deadlock detected|could not serialize access/i.test(o.message)) return true;
+    e = o.cause;
+  }
+  return false;
+}
+
+const TRANSIENT_RETRIES = 20;
+
+async function withTransientRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= TRANSIENT_RETRIES || !isTransientDbError(err)) throw err;
+      // Jittered so two workers that collided do not collide again.
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * Math.min(200, 5 * 2 ** i)));
+    }
+  }
+}
+
+/**
+ * Runs one claimed delivery's effects. Returns null on success (the caller
+ * marks it DONE, batched), or the terminal status after recording the failure.
+ */
+async function applyDelivery(db: PrismaClient, delivery: WebhookInbox, now: Date): Promise<null | "RETRY" | "DEAD"> {
   try {
     const payload: unknown = JSON.parse(delivery.rawBody);
-    await processDelivery(db, {
-      shop: delivery.shop,
-      topic: delivery.topic,
-      webhookId: delivery.webhookId,
-      payload,
-      receivedAt: delivery.receivedAt,
-      triggeredAt: delivery.triggeredAt,
-      apiVersion: delivery.apiVersion,
-    });
-    await db.webhookInbox.update({
-      where: { id: delivery.id },
-      data: { status: "DONE", processedAt: new Date(), lockedBy: null, lastError: null },
-    });
-    return "DONE";
+    await withTransientRetry(() =>
+      processDelivery(db, {
+        shop: delivery.shop,
+        topic: delivery.topic,
+        webhookId: delivery.webhookId,
+        payload,
+        receivedAt: delivery.receivedAt,
+        triggeredAt: delivery.triggeredAt,
+        apiVersion: delivery.apiVersion,
+      }),
+    );
+    return null;
   } catch (err) {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     const dead = isPermanentDeliveryError(err) || err instanceof SyntaxError || delivery.attempts >= MAX_DELIVERY_ATTEMPTS;
     log.warn("webhook.process_failed", { id: delivery.id, topic: delivery.topic, shop: delivery.shop, attempts: delivery.attempts, dead, error: message });
-    await db.webhookInbox.update({
-      where: { id: delivery.id },
-      data: {
-        status: dead ? "DEAD" : "PENDING",
-        lockedBy: null,
-        lastError: message.slice(0, 4000),
-        nextAttemptAt: new Date(now.getTime() + backoffDelayMs(delivery.attempts)),
-      },
-    });
+    await withTransientRetry(() =>
+      db.webhookInbox.update({
+        where: { id: delivery.id },
+        data: {
+          status: dead ? "DEAD" : "PENDING",
+          lockedBy: null,
+          lastError: message.slice(0, 4000),
+          nextAttemptAt: new Date(now.getTime() + backoffDelayMs(delivery.attempts)),
+        },
+      }),
+    );
     return dead ? "DEAD" : "RETRY";
   }
+}
+
+// lockedBy is kept on DONE rows: it records which worker processed the delivery.
+async function markDone(db: PrismaClient, ids: string[], processedAt: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await withTransientRetry(() =>
+    db.webhookInbox.updateMany({ where: { id: { in: ids }, status: "PROCESSING" }, data: { status: "DONE", processedAt, lastError: null } }),
+  );
+}
+
+export async function processClaimedDelivery(db: PrismaClient, delivery: WebhookInbox, now = new Date()): Promise<"DONE" | "RETRY" | "DEAD"> {
+  const failed = await applyDelivery(db, delivery, now);
+  if (failed) return failed;
+  await markDone(db, [delivery.id], new Date());
+  return "DONE";
+}
+
+/**
+ * A claimed batch: each delivery's effects commit in their own short
+ * transaction (so accepts are never starved of the SQLite write lock), and
+ * the DONE marks go out in one statement per batch. A crash in between only
+ * re-runs idempotent effects.
+ */
+export async function processClaimedDeliveries(db: PrismaClient, deliveries: WebhookInbox[], now = new Date()): Promise<void> {
+  const done: string[] = [];
+  for (const d of deliveries) {
+    if ((await applyDelivery(db, d, now)) === null) done.push(d.id);
+  }
+  await markDone(db, done, new Date());
 }
 
 /** Put a dead delivery back in the queue (from the admin's Data sync page). */
@@ -78,18 +145,24 @@ export async function runJob(db: PrismaClient, job: Job, workerId: string): Prom
       workerId,
       reportProgress: (p: unknown) => updateJobProgress(db, job.id, p),
     });
-    await completeJob(db, job.id, result);
+    await withTransientRetry(() => completeJob(db, job.id, result));
   } catch (err) {
     log.warn("job.failed", { id: job.id, type: job.type, shop: job.shop, attempts: job.attempts, error: String(err) });
-    await failJob(db, job, err);
+    await withTransientRetry(() => failJob(db, job, err));
   }
 }
 
+/** Deliveries claimed per pass; RETAIN_WORKER_BATCH overrides (tests use small batches to interleave workers). */
+export function workerBatchSize(): number {
+  const n = Number(process.env.RETAIN_WORKER_BATCH ?? "");
+  return Number.isInteger(n) && n > 0 ? n : 100;
+}
+
 /** One pass: process up to `batch` deliveries and `batch` jobs. Returns how much work it found. */
-export async function runWorkerOnce(db: PrismaClient, workerId: string, batch = 100): Promise<number> {
-  const deliveries = await claimDeliveries(db, workerId, batch);
-  for (const d of deliveries) await processClaimedDelivery(db, d);
-  const jobs = await claimJobs(db, workerId, Math.max(1, Math.floor(batch / 20)));
+export async function runWorkerOnce(db: PrismaClient, workerId: string, batch = workerBatchSize()): Promise<number> {
+  const deliveries = await withTransientRetry(() => claimDeliveries(db, workerId, batch));
+  await processClaimedDeliveries(db, deliveries);
+  const jobs = await withTransientRetry(() => claimJobs(db, workerId, Math.max(1, Math.floor(batch / 20))));
   for (const j of jobs) await runJob(db, j, workerId);
   return deliveries.length + jobs.length;
 }
@@ -111,9 +184,14 @@ function isLocalDeadWorker(lockedBy: string | null): boolean {
   if (host !== os.hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return false;
   } catch {
     return true;
+  }
+  // A killed process that nobody reaped yet still answers signal 0.
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,64 @@
+// Two worker processes (scripts/worker.ts with different --id) drain one inbox.
+// Claiming is one UPDATE … WHERE id IN (SELECT … [FOR UPDATE SKIP LOCKED]) so
+// no delivery is claimed twice; this checks it across real processes, on
+// whichever engine DATABASE_URL names (CI runs it on PostgreSQL too).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import prisma, { prepareDatabase } from "~/db.server";
+import { createInstalledShop, resetDatabase } from "../../helpers/db";
+import { orderVariant } from "../sync/helpers";
+import { startWorkerProcess, stopTree, type Proc } from "./harness";
+
+const SHOP = "two-workers.myshopify.com";
+const N = 300;
+
+describe("two workers share one inbox", () => {
+  const workers: Proc[] = [];
+
+  beforeAll(async () => {
+    await prepareDatabase(prisma);
+    await resetDatabase(prisma);
+    await createInstalledShop(prisma, SHOP);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map(stopTree));
+  });
+
+  it("processes each of N deliveries exactly once (attempts 1, no duplicate rows) and both workers take part", async () => {
+    // Small batches so the two interleave instead of one draining everything.
+    const env = { RETAIN_WORKER_BATCH: "10" };
+    workers.push(...(await Promise.all([startWorkerProcess("worker-a", env), startWorkerProcess("worker-b", env)])));
+
+    const base = 8_100_000_000;
+    const now = new Date();
+    await prisma.webhookInbox.createMany({
+      data: Array.from({ length: N }, (_, i) => ({
+        shop: SHOP,
+        topic: "orders/create",
+        webhookId: `two-workers-${i}`,
+        rawBody: JSON.stringify(orderVariant(base + i, { updated_at: "2026-01-01T00:00:00Z" })),
+        receivedAt: new Date(now.getTime() + i),
+        nextAttemptAt: now,
+      })),
+    });
+
+    const deadline = Date.now() + 45_000;
+    while ((await prisma.webhookInbox.count({ where: { shop: SHOP, status: "DONE" } })) < N) {
+      if (Date.now() > deadline) throw new Error("the workers did not drain the inbox in 45 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const rows = await prisma.webhookInbox.findMany({ where: { shop: SHOP }, select: { attempts: true, status: true, lockedBy: true } });
+    expect(rows.filter((r) => r.status !== "DONE" || r.attempts !== 1)).toEqual([]);
+    const byWorker = new Map<string, number>();
+    for (const r of rows) byWorker.set(String(r.lockedBy), (byWorker.get(String(r.lockedBy)) ?? 0) + 1);
+    expect([...byWorker.keys()].sort()).toEqual(["worker-a", "worker-b"]);
+    expect(Math.min(...byWorker.values())).toBeGreaterThan(0);
+
+    // Effects once: one order per delivery, each with the sample's line items once.
+    const orders = await prisma.order.findMany({ where: { shop: SHOP }, select: { shopifyId: true, _count: { select: { lineItems: true } } } });
+    expect(orders).toHaveLength(N);
+    expect(new Set(orders.map((o) => o.shopifyId)).size).toBe(N);
+    const lines = (orderVariant(1).line_items as unknown[]).length;
+    expect(orders.every((o) => o._count.lineItems === lines)).toBe(true);
+  }, 90_000);
+});
