@@ -70,14 +70,16 @@ describe("crash during a webhook burst", () => {
         else if (!killed) throw new Error(`delivery ${d.webhookId} got ${r.status} ${r.error ?? ""} before the crash`);
       }
     };
-    // The crash: once 40% is accepted and the worker child is busy processing.
+    // The crash: once 40% is accepted, the worker child has processed some and some still wait.
     const crash = (async () => {
-      await waitFor("processing to start", async () => {
+      await waitFor("processing to be under way with work waiting", async () => {
         if (accepted.size < deliveries.length * 0.4) return false;
-        return (await prisma.webhookInbox.count({ where: { shop: SHOP, status: "DONE" } })) > 0;
+        const byStatus = await prisma.webhookInbox.groupBy({ by: ["status"], where: { shop: SHOP }, _count: true });
+        const count = (s: string) => byStatus.find((g) => g.status === s)?._count ?? 0;
+        return count("DONE") > 0 && count("PENDING") + count("PROCESSING") > 0;
       }, 45_000);
       killed = true;
-    await killTree(server!);
+      await killTree(server!);
     })();
     await Promise.all([crash, ...Array.from({ length: 8 }, send)]);
 
