@@ -43,7 +43,7 @@ export default function CustomerPage() {
   const tz = detail.timeZone;
   const title = detail.name ?? detail.email ?? t("customers.unnamed", { id: detail.customerShopifyId });
   return (
-    <Page title={title} subtitle={detail.email ?? undefined} backAction={{ url: "/app/customers" }}>
+    <Page title={title} subtitle={detail.email ?? undefined} backAction={{ content: t("customers.title"), url: "/app/customers" }}>
       <TitleBar title={title} />
       <Layout>
         {m ? (
@@ -63,7 +63,7 @@ export default function CustomerPage() {
                   <Text as="h3" variant="headingSm">{t("customers.detail.rfmGroup")}</Text>
                   <Text as="p" variant="headingLg">{t(`segments.group.${m.rfmGroup}`)}</Text>
                   {m.rfm ? <Text as="p" tone="subdued">{t("customers.detail.rfmScores", { r: m.rfm.r, f: m.rfm.f, m: m.rfm.m })}</Text> : null}
-                  <Text as="p" tone="subdued" variant="bodySm">{m.rfmDescription}</Text>
+                  <Text as="p" tone="subdued" variant="bodySm">{t(`segments.description.${m.rfmGroup}`) === `segments.description.${m.rfmGroup}` ? m.rfmDescription : t(`segments.description.${m.rfmGroup}`)}</Text>
                   {m.previousRfmGroup && m.previousRfmGroup !== m.rfmGroup ? (
                     <Badge>{t("customers.detail.previousGroup", { group: t(`segments.group.${m.previousRfmGroup}`) })}</Badge>
                   ) : null}

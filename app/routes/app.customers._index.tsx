@@ -52,7 +52,7 @@ export default function Customers() {
   // Sorting, filtering and paging reload this page: show the skeleton meanwhile.
   if (navigation.state === "loading" && navigation.location.pathname === "/app/customers") return <AnalyticsSkeleton title={title} />;
   return (
-    <Page title={title} backAction={{ url: "/app/insights" }}>
+    <Page title={title} backAction={{ content: t("insights.title"), url: "/app/insights" }}>
       <TitleBar title={title} />
       <BlockStack gap="400">
         {invalidQuery ? <ErrorBanner message={t("insights.error.invalid-query")} /> : null}

@@ -6,7 +6,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineError, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { FINANCIAL_STATUSES, currencyExponent, parseProgramSettings, previewEarn, type ProgramSettings } from "~/domain/loyalty";
@@ -131,6 +131,14 @@ export default function LoyaltySettingsPage() {
     submit({ intent: "save", settings: JSON.stringify(fromDraft(draft, settings.currency)) }, { method: "post" });
   };
   const err = (path: string) => errors[path];
+  // Saved actions confirm with an App Bridge toast, as the admin does; the banner stays for screen readers.
+  // Once per result: revalidation hands `t` a new identity and must not repeat the toast.
+  const toasted = useRef<unknown>(null);
+  useEffect(() => {
+    if (!result?.ok || toasted.current === result) return;
+    toasted.current = result;
+    window.shopify?.toast.show(t(result.message));
+  }, [result, t]);
 
   return (
     <Page title={t("loyalty.title")} secondaryActions={[{ content: t("loyalty.nav.rewards"), url: "/app/loyalty/rewards" }, { content: t("loyalty.nav.liability"), url: "/app/loyalty/liability" }]}>

@@ -41,7 +41,7 @@ export default function LiabilityPage() {
   const money = (v: number | null) => (v === null ? t("loyalty.liability.noValue") : formatMoney(v, report.currency, locale));
   const pts = (v: number | null) => (v === null ? "—" : formatNumber(v, locale));
   return (
-    <Page title={t("loyalty.liability.title")} backAction={{ url: "/app/loyalty" }}>
+    <Page title={t("loyalty.liability.title")} backAction={{ content: t("loyalty.title"), url: "/app/loyalty" }}>
       <TitleBar title={t("loyalty.liability.title")} />
       <Layout>
         <Layout.Section>

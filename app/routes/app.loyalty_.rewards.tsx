@@ -87,7 +87,7 @@ export default function LoyaltyRewardsPage() {
     r.type === "FIXED_AMOUNT" ? t("loyalty.rewards.fixed", { amount: formatMoney(r.amountMinor, currency, locale) }) : r.type === "PERCENT" ? t("loyalty.rewards.percent", { percent: r.percent }) : t("loyalty.rewards.freeShipping");
 
   return (
-    <Page title={t("loyalty.rewards.title")} backAction={{ url: "/app/loyalty" }} primaryAction={{ content: t("loyalty.rewards.add"), onAction: () => setDraft({ ...EMPTY }) }}>
+    <Page title={t("loyalty.rewards.title")} backAction={{ content: t("loyalty.title"), url: "/app/loyalty" }} primaryAction={{ content: t("loyalty.rewards.add"), onAction: () => setDraft({ ...EMPTY }) }}>
       <TitleBar title={t("loyalty.rewards.title")} />
       <Layout>
         <Layout.Section>

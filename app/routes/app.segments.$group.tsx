@@ -48,7 +48,7 @@ export default function Segment() {
   const locale = useLocale();
   const title = t(`segments.group.${group}`);
   return (
-    <Page title={title} backAction={{ url: "/app/insights" }}>
+    <Page title={title} backAction={{ content: t("insights.title"), url: "/app/insights" }}>
       <TitleBar title={title} />
       <BlockStack gap="400">
         <Card>

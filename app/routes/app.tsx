@@ -1,5 +1,6 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, useNavigation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
@@ -11,8 +12,12 @@ import { authenticate } from "~/shopify.server";
 import { getEnv } from "~/env.server";
 import { resolveLocale, polarisTranslationsFor, useT, TranslationProvider } from "~/i18n";
 import { adminMessages } from "~/i18n/messages";
+import { PageSkeleton, RouteErrorPage, classifyRouteError } from "~/components/shared/route-states";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+// Every page has a document title before App Bridge's title bar sets the page's own (error pages included).
+export const meta = () => [{ title: "Retain" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
@@ -27,6 +32,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     polaris: polarisTranslationsFor(locale),
   };
 };
+
+type AppData = Awaited<ReturnType<typeof loader>>;
+
+// The admin passes `locale` only when it loads the app; in-app links and form posts don't carry it.
+// Reloading this layout then would fall back to English, so it keeps its data unless a locale is given.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ nextUrl, defaultShouldRevalidate }) =>
+  nextUrl.searchParams.has("locale") ? defaultShouldRevalidate : false;
 
 function Nav() {
   const t = useT();
@@ -45,21 +57,47 @@ function Nav() {
   );
 }
 
-export default function App() {
-  const { apiKey, appBridgeUrl, locale, messages, polaris } = useLoaderData<typeof loader>();
+function Shell({ data, children }: { data: AppData; children: React.ReactNode }) {
+  const { apiKey, appBridgeUrl, locale, messages, polaris } = data;
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polaris as unknown as TranslationDictionary} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <TranslationProvider locale={locale} messages={messages}>
         <Nav />
-        <Outlet />
+        {children}
       </TranslationProvider>
     </AppProvider>
   );
 }
 
-// Shopify needs Remix to catch some thrown responses so their headers reach the browser.
+/** Moving to another page shows a skeleton; a page that reloads itself (filters, forms) keeps its own content or skeleton. */
+function Content() {
+  const navigation = useNavigation();
+  const location = useLocation();
+  const leaving = navigation.state === "loading" && navigation.location.pathname !== location.pathname && !navigation.formMethod;
+  return leaving ? <PageSkeleton /> : <Outlet />;
+}
+
+export default function App() {
+  return (
+    <Shell data={useLoaderData<typeof loader>()}>
+      <Content />
+    </Shell>
+  );
+}
+
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  const error = useRouteError();
+  const data = useRouteLoaderData<typeof loader>("routes/app");
+  const response = isRouteErrorResponse(error) ? error : null;
+  // Shopify's auth throws responses (session-token bounce, 401 retry, 410 for bots) whose bodies
+  // must reach the browser as they are; so does anything thrown before the layout had its data.
+  if (!data || (response && (response.status < 400 || response.status === 401 || response.status === 410))) return boundary.error(error);
+  const detail = response ? (typeof response.data === "string" ? response.data : response.statusText) : undefined;
+  return (
+    <Shell data={data}>
+      <RouteErrorPage kind={classifyRouteError(response ? response.status : null)} detail={detail || undefined} />
+    </Shell>
+  );
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -48,6 +48,16 @@
     });
   };
 
+  // The admin's chrome speaks the merchant's language; the stand-in knows English and Arabic.
+  var WORDS = {
+    en: { unsaved: "Unsaved changes", save: "Save", discard: "Discard", confirmDiscard: "Discard all unsaved changes?", discardConfirm: "Discard changes", keepEditing: "Continue editing" },
+    ar: { unsaved: "تغييرات غير محفوظة", save: "حفظ", discard: "تجاهل", confirmDiscard: "هل تريد تجاهل كل التغييرات غير المحفوظة؟", discardConfirm: "تجاهل التغييرات", keepEditing: "متابعة التعديل" },
+  };
+  var locale = (params.get("locale") || sessionStorage.getItem("retain-locale") || "en").split(/[-_]/)[0];
+  sessionStorage.setItem("retain-locale", locale);
+  function words() { return WORDS[locale] || WORDS.en; }
+  var BAR_STYLE = "position:sticky;top:0;z-index:999;display:flex;gap:8px;align-items:center;padding:10px 16px;background:#1a1a1a;color:#fff;font:600 14px system-ui";
+
   function toastRegion() {
     var el = document.getElementById("retain-sim-toasts");
     if (!el) {
@@ -62,7 +72,7 @@
   }
 
   window.shopify = {
-    config: { apiKey: script.getAttribute("data-api-key"), shop: shop, locale: params.get("locale") || "en" },
+    config: { apiKey: script.getAttribute("data-api-key"), shop: shop, locale: locale },
     idToken: idToken,
     environment: { embedded: true, mobile: false, pos: false },
     toast: {
@@ -81,8 +91,9 @@
     saveBar: {
       show: function (id) { var el = document.getElementById(id); if (el) el.setAttribute("data-visible", "true"); return Promise.resolve(); },
       hide: function (id) { var el = document.getElementById(id); if (el) el.removeAttribute("data-visible"); return Promise.resolve(); },
-      toggle: function () { return Promise.resolve(); },
-      leaveConfirmation: function () { return Promise.resolve(); },
+      toggle: function (id) { var el = document.getElementById(id); if (el) el.toggleAttribute("data-visible"); return Promise.resolve(); },
+      // Resolves when nothing is unsaved; otherwise the merchant must save or discard first, as in the admin.
+      leaveConfirmation: function () { return dirtyForm ? Promise.reject(new Error("unsaved changes")) : Promise.resolve(); },
     },
     modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
     app: { extensions: function () { return Promise.resolve([]); } },
@@ -129,13 +140,15 @@
           var here = location.pathname === a.getAttribute("href");
           if (here) link.setAttribute("aria-current", "page");
           link.style.cssText = "color:#fff;text-decoration:none;padding:6px 10px;border-radius:6px;" + (here ? "background:#3d3d3d" : "");
-          link.addEventListener("click", function (e) { e.preventDefault(); a.click(); setTimeout(render, 50); });
+          link.addEventListener("click", function (e) { e.preventDefault(); a.click(); });
           bar.appendChild(link);
         });
       };
       render();
       new MutationObserver(render).observe(self, { subtree: true, childList: true, characterData: true });
       window.addEventListener("popstate", function () { setTimeout(render, 50); });
+      // Mark the current page once the app has navigated, not when the link was clicked.
+      window.addEventListener("retain:navigate", render);
     }
   });
   defineElement("ui-title-bar", class extends HTMLElement {
@@ -148,9 +161,102 @@
       document.title = this.getAttribute("title") || document.title;
     }
   });
+  // <ui-save-bar id=…>: hidden until shopify.saveBar.show(id); then its
+  // buttons show in a bar pinned to the top, where the admin draws it.
   defineElement("ui-save-bar", class extends HTMLElement {
-    connectedCallback() { this.setAttribute("role", "region"); this.setAttribute("aria-label", "Unsaved changes"); }
+    static get observedAttributes() { return ["data-visible"]; }
+    connectedCallback() {
+      this.setAttribute("role", "region");
+      this.setAttribute("aria-label", words().unsaved);
+      this.attributeChangedCallback();
+    }
+    attributeChangedCallback() {
+      this.style.cssText = this.hasAttribute("data-visible") ? BAR_STYLE : "display:none";
+    }
   });
   defineElement("ui-modal", class extends HTMLElement {});
 
+  // <form data-save-bar>: as in the admin, editing any field shows the save
+  // bar; Save submits the form (the page's own onSubmit runs), Discard resets
+  // it, after a confirmation when the form has data-discard-confirmation.
+  var dirtyForm = null;
+  function formBar() {
+    var bar = document.getElementById("retain-sim-save-bar");
+    if (bar) return bar;
+    var w = words();
+    bar = document.createElement("div");
+    bar.id = "retain-sim-save-bar";
+    bar.setAttribute("role", "region");
+    bar.setAttribute("aria-label", w.unsaved);
+    bar.style.cssText = "display:none";
+    var text = document.createElement("span");
+    text.style.cssText = "flex:1";
+    var discard = button(w.discard, false);
+    var save = button(w.save, true);
+    var mode = "edit";
+    function setMode(next) {
+      mode = next;
+      text.textContent = next === "confirm" ? w.confirmDiscard : w.unsaved;
+      discard.textContent = next === "confirm" ? w.keepEditing : w.discard;
+      save.textContent = next === "confirm" ? w.discardConfirm : w.save;
+    }
+    discard.addEventListener("click", function () {
+      if (mode === "confirm") return setMode("edit");
+      if (dirtyForm && dirtyForm.hasAttribute("data-discard-confirmation")) return setMode("confirm");
+      resetDirty();
+    });
+    save.addEventListener("click", function () {
+      if (mode === "confirm") { setMode("edit"); return resetDirty(); }
+      var form = dirtyForm;
+      hideFormBar();
+      if (form) form.requestSubmit();
+    });
+    bar.appendChild(text);
+    bar.appendChild(discard);
+    bar.appendChild(save);
+    bar.setMode = setMode;
+    document.body.insertBefore(bar, document.body.firstChild);
+    return bar;
+  }
+  function button(label, primary) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    b.style.cssText = "font:600 13px system-ui;padding:6px 12px;border-radius:8px;cursor:pointer;border:1px solid #8a8a8a;" +
+      (primary ? "background:#fff;color:#1a1a1a" : "background:#303030;color:#fff");
+    return b;
+  }
+  function resetDirty() {
+    var form = dirtyForm;
+    hideFormBar();
+    if (form) form.reset();
+  }
+  function showFormBar(form) {
+    dirtyForm = form;
+    var bar = formBar();
+    bar.setMode("edit");
+    bar.style.cssText = BAR_STYLE;
+  }
+  function hideFormBar() {
+    dirtyForm = null;
+    var bar = document.getElementById("retain-sim-save-bar");
+    if (bar) bar.style.cssText = "display:none";
+  }
+  function trackEdit(e) {
+    var form = e.target && e.target.closest ? e.target.closest("form[data-save-bar]") : null;
+    if (form && e.isTrusted) showFormBar(form);
+  }
+  document.addEventListener("input", trackEdit, true);
+  document.addEventListener("change", trackEdit, true);
+  document.addEventListener("submit", function (e) { if (e.target === dirtyForm) hideFormBar(); }, true);
+  // A client-side navigation to another page drops the bar with the form.
+  window.addEventListener("popstate", hideFormBar);
+  var pushed = history.pushState;
+  history.pushState = function (state, title, url) {
+    var before = location.pathname;
+    var out = pushed.call(history, state, title, url);
+    if (location.pathname !== before) hideFormBar();
+    window.dispatchEvent(new Event("retain:navigate"));
+    return out;
+  };
 })();

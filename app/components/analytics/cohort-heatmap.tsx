@@ -16,7 +16,8 @@ export function CohortHeatmap({ cohorts, months, currency, measure = "activeShar
   const maxLtv = Math.max(1, ...cohorts.flatMap((c) => c.months.map((m) => m.cumulativePerCustomerMinor)));
   return (
     <BlockStack gap="200">
-      <div style={{ overflowX: "auto" }}>
+      {/* Wide tables scroll sideways: a focusable, named region lets keyboard users scroll it too. */}
+      <div style={{ overflowX: "auto" }} role="region" aria-label={t(`insights.cohorts.caption.${measure}`)} tabIndex={0}>
         <table style={{ borderCollapse: "collapse", width: "100%" }} aria-label={t(`insights.cohorts.caption.${measure}`)}>
           <thead>
             <tr>
