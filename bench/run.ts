@@ -54,6 +54,6 @@ for (const name of selected) {
 }
 
 const file = path.join(root, "docs", "benchmarks.md");
-const header = "# Benchmarks\n\nProduced by `npm run bench` (bench/run.ts); newest runs last. Targets are listed in docs/benchmarks.md's summary.\n";
+const header = "# Benchmarks\n\nProduced by `npm run bench` (bench/run.ts); newest runs last.\n";
 fs.writeFileSync(file, (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : header) + section);
 console.log(`\nrecorded in ${path.relative(root, file)}`);
