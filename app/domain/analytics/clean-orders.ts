@@ -70,7 +70,7 @@ export function groupByCustomer(orders: readonly CleanOrder[]): Map<string, Clea
   return byCustomer;
 }
 
-export function median(sorted: readonly number[]): number {
+export function median(sorted: ArrayLike<number>): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

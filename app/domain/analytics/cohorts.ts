@@ -1,14 +1,16 @@
 // Monthly acquisition cohorts × months since first order, bucketed by the
 // shop's calendar (an order at 23:30 UTC on Jan 31 is February in Tokyo).
-import { cleanOrders, groupByCustomer } from "./clean-orders";
 import { AnalyticsInputError } from "./errors";
+import { lowerBoundAt, prepareOrders, type PreparedOrders } from "./prepared-orders";
 import {
   addMonths,
   assertTimeZone,
   assertValidDate,
-  createMonthKeyer,
+  createMonthIndexer,
+  formatMonthIndex,
   localMonthKey,
   localMonthRange,
+  monthIndexOf,
   monthsBetween,
 } from "./time";
 import type { AnalyticsOrder } from "./types";
@@ -69,6 +71,12 @@ export interface CohortReport {
 }
 
 export function buildCohorts(input: CohortInput): CohortReport {
+  const { orders, ...options } = input;
+  return buildCohortsPrepared(prepareOrders(orders), options);
+}
+
+/** buildCohorts on orders already cleaned and grouped by prepareOrders. */
+export function buildCohortsPrepared(prepared: PreparedOrders, input: Omit<CohortInput, "orders">): CohortReport {
   assertTimeZone(input.timeZone);
   assertValidDate(input.asOf, "asOf");
   const asOf = input.asOf.getTime();
@@ -77,37 +85,42 @@ export function buildCohorts(input: CohortInput): CohortReport {
   const lastMonth = localMonthKey(new Date(asOf - 1), input.timeZone);
   const lastMonthComplete = localMonthRange(lastMonth, input.timeZone).end.getTime() <= asOf;
 
-  const clean = cleanOrders(input.orders).filter((o) => o.at < asOf);
-  const byCustomer = groupByCustomer(clean);
+  const { clean } = prepared;
+  const counted = lowerBoundAt(clean, asOf);
   const monthOf =
-    clean.length === 0
-      ? (ms: number) => localMonthKey(new Date(ms), input.timeZone)
-      : createMonthKeyer(input.timeZone, clean[0].at, clean[clean.length - 1].at);
+    counted === 0
+      ? (ms: number) => monthIndexOf(localMonthKey(new Date(ms), input.timeZone))
+      : createMonthIndexer(input.timeZone, clean[0].at, clean[counted - 1].at);
 
   // cohort → month index → accumulators
   interface Cell { active: number; orders: number; revenue: number }
   const cohorts = new Map<string, { size: number; cells: Map<number, Cell> }>();
-  for (const list of byCustomer.values()) {
-    const months = list.map((o) => monthOf(o.at));
-    const cohortKey = months[0];
+  let customersWithOrders = 0;
+  for (const list of prepared.byCustomer.values()) {
+    const n = lowerBoundAt(list, asOf);
+    if (n === 0) continue;
+    customersWithOrders += 1;
+    const cohortIndex = monthOf(list[0].at);
+    const cohortKey = formatCohortKey(cohortIndex);
     const cohort = cohorts.get(cohortKey) ?? { size: 0, cells: new Map<number, Cell>() };
     cohorts.set(cohortKey, cohort);
     cohort.size += 1;
-    const seenMonths = new Set<number>();
-    list.forEach((order, i) => {
-      const k = monthsBetween(cohortKey, months[i]);
+    // Orders are time-sorted, so month indices never decrease: a new k is a new active month.
+    let lastK = -1;
+    for (let i = 0; i < n; i += 1) {
+      const k = monthOf(list[i].at) - cohortIndex;
       let cell = cohort.cells.get(k);
       if (!cell) {
         cell = { active: 0, orders: 0, revenue: 0 };
         cohort.cells.set(k, cell);
       }
       cell.orders += 1;
-      cell.revenue += order.netMinor;
-      if (!seenMonths.has(k)) {
-        seenMonths.add(k);
+      cell.revenue += list[i].netMinor;
+      if (k !== lastK) {
+        lastK = k;
         cell.active += 1;
       }
-    });
+    }
   }
 
   const result: Cohort[] = [];
@@ -137,10 +150,18 @@ export function buildCohorts(input: CohortInput): CohortReport {
   return {
     timeZone: input.timeZone,
     lastMonth,
-    customersWithOrders: byCustomer.size,
+    customersWithOrders,
     cohorts: result,
     blended: blendCohorts(result),
   };
+}
+
+const cohortKeyCache = new Map<number, string>();
+/** "YYYY-MM" of a month index, cached: one string per month rather than per customer. */
+function formatCohortKey(index: number): string {
+  let key = cohortKeyCache.get(index);
+  if (key === undefined) cohortKeyCache.set(index, (key = formatMonthIndex(index)));
+  return key;
 }
 
 function blendCohorts(cohorts: readonly Cohort[]): BlendedCohortMonth[] {

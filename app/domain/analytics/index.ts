@@ -12,3 +12,4 @@ export {
 export * from "./metrics";
 export * from "./cohorts";
 export * from "./rfm";
+export { prepareOrders, type PreparedOrders } from "./prepared-orders";

@@ -1,7 +1,8 @@
 // Retention metrics for a period and the previous period of equal length.
 // Definitions and formulas are in docs/analytics.md; keep the two in step.
-import { cleanOrders, groupByCustomer, median, type CleanOrder } from "./clean-orders";
+import { median, type CleanOrder } from "./clean-orders";
 import { AnalyticsInputError } from "./errors";
+import { lowerBoundAt as lowerBound, prepareOrders, type PreparedOrders } from "./prepared-orders";
 import { assertValidDate, MS_PER_DAY } from "./time";
 import { metricOf, nullMetric, ratio, type AnalyticsOrder, type DateRange, type Metric } from "./types";
 
@@ -89,18 +90,6 @@ function assertPeriod(period: DateRange): void {
   }
 }
 
-/** Index of the first order at or after `t` in a time-sorted list. */
-function lowerBound(list: readonly CleanOrder[], t: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].at < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 function hasOrderIn(list: readonly CleanOrder[], from: number, to: number): boolean {
   const i = lowerBound(list, from);
   return i < list.length && list[i].at < to;
@@ -108,7 +97,7 @@ function hasOrderIn(list: readonly CleanOrder[], from: number, to: number): bool
 
 function computePeriod(
   clean: readonly CleanOrder[],
-  byCustomer: ReadonlyMap<string, CleanOrder[]>,
+  byCustomer: ReadonlyMap<string, readonly CleanOrder[]>,
   period: DateRange,
   lookbackMs: number,
 ): PeriodMetrics {
@@ -120,8 +109,10 @@ function computePeriod(
   let netRevenueMinor = 0;
   let refundedMinor = 0;
   let guestRevenueMinor = 0;
-  for (const order of clean) {
-    if (order.at < start || order.at >= end) continue;
+  // `clean` is time-sorted: visit only the period's slice, in the same order.
+  const sliceEnd = lowerBound(clean, end);
+  for (let j = lowerBound(clean, start); j < sliceEnd; j += 1) {
+    const order = clean[j];
     orders += 1;
     netRevenueMinor += order.netMinor;
     refundedMinor += order.refundedMinor;
@@ -140,7 +131,7 @@ function computePeriod(
   let returningCustomerRevenueMinor = 0;
   let customersToDate = 0;
   let customerLifetimeRevenueMinor = 0;
-  const gapsDays: number[] = [];
+  const gapList: number[] = [];
 
   for (const list of byCustomer.values()) {
     const firstAt = list[0].at;
@@ -167,11 +158,12 @@ function computePeriod(
       if (i < firstInPeriod) continue;
       if (isNew) newCustomerRevenueMinor += order.netMinor;
       else returningCustomerRevenueMinor += order.netMinor;
-      if (i > 0) gapsDays.push((order.at - list[i - 1].at) / MS_PER_DAY);
+      if (i > 0) gapList.push((order.at - list[i - 1].at) / MS_PER_DAY);
     }
   }
 
-  gapsDays.sort((a, b) => a - b);
+  // A typed-array sort is numeric and several times faster than a comparator sort.
+  const gapsDays = Float64Array.from(gapList).sort();
   const gapSum = gapsDays.reduce((sum, g) => sum + g, 0);
 
   return {
@@ -232,6 +224,15 @@ export function previousPeriodOf(period: DateRange): DateRange {
 
 /** Retention metrics for `period`, the previous period of equal length, and the change between them. */
 export function computeRetentionMetrics(input: RetentionMetricsInput): RetentionMetricsReport {
+  const { orders, ...options } = input;
+  return computeRetentionMetricsPrepared(prepareOrders(orders), options);
+}
+
+/** computeRetentionMetrics on orders already cleaned and grouped by prepareOrders (one pass for many windows). */
+export function computeRetentionMetricsPrepared(
+  prepared: PreparedOrders,
+  input: Omit<RetentionMetricsInput, "orders">,
+): RetentionMetricsReport {
   assertPeriod(input.period);
   const lookbackDays = input.activeLookbackDays ?? DEFAULT_ACTIVE_LOOKBACK_DAYS;
   if (!Number.isSafeInteger(lookbackDays) || lookbackDays <= 0) {
@@ -246,9 +247,7 @@ export function computeRetentionMetrics(input: RetentionMetricsInput): Retention
       `activeLookbackDays (${lookbackDays}) must cover the period length`,
     );
   }
-  const clean = cleanOrders(input.orders);
-  const byCustomer = groupByCustomer(clean);
-
+  const { clean, byCustomer } = prepared;
   const current = computePeriod(clean, byCustomer, input.period, lookbackMs);
   const previous = computePeriod(clean, byCustomer, previousPeriodOf(input.period), lookbackMs);
 

@@ -6,8 +6,8 @@
 // one-line description per group. It does not publish the exact grid, so the
 // cell boundaries in RFM_RULES are our decision, drawn to match each
 // description; docs/analytics.md shows the grid.
-import { cleanOrders, groupByCustomer } from "./clean-orders";
 import { AnalyticsInputError } from "./errors";
+import { lowerBoundAt, prepareOrders, type PreparedOrders } from "./prepared-orders";
 import { assertValidDate, MS_PER_DAY } from "./time";
 import { nullMetric, ratio, type AnalyticsCustomer, type AnalyticsOrder, type Metric } from "./types";
 
@@ -96,7 +96,8 @@ export function scoreQuintiles(values: readonly number[], direction: "higher-is-
   for (const v of values) {
     if (!Number.isFinite(v)) throw new AnalyticsInputError("INVALID_AMOUNT", `cannot score non-finite value ${v}`);
   }
-  const sorted = [...values].sort((a, b) => a - b);
+  // Typed-array sort: numeric, no comparator calls (values are finite, checked above).
+  const sorted = Float64Array.from(values).sort();
   const countBelow = (v: number): number => {
     let lo = 0;
     let hi = n;
@@ -160,6 +161,12 @@ export interface RfmInput {
 
 /** Scores every customer and assigns an RFM group; customers without orders are PROSPECTS. */
 export function computeRfm(input: RfmInput): RfmSnapshot {
+  const { orders, ...options } = input;
+  return computeRfmPrepared(prepareOrders(orders), options);
+}
+
+/** computeRfm on orders already cleaned and grouped by prepareOrders (e.g. today's and a past snapshot). */
+export function computeRfmPrepared(prepared: PreparedOrders, input: Omit<RfmInput, "orders">): RfmSnapshot {
   assertValidDate(input.asOf, "asOf");
   const asOf = input.asOf.getTime();
   const ids = new Set<string>();
@@ -170,27 +177,35 @@ export function computeRfm(input: RfmInput): RfmSnapshot {
     assertValidDate(customer.createdAt, `customer ${customer.id} createdAt`);
     if (customer.createdAt.getTime() < asOf) ids.add(customer.id);
   }
-  const byCustomer = groupByCustomer(cleanOrders(input.orders).filter((o) => o.at < asOf));
-  // A customer with orders exists even if the customer list lags behind.
-  for (const id of byCustomer.keys()) ids.add(id);
-
-  const buyers = [...byCustomer.entries()].map(([customerId, list]) => ({
-    customerId,
-    recencyDays: Math.floor((asOf - list[list.length - 1].at) / MS_PER_DAY),
-    frequency: list.length,
-    monetaryMinor: list.reduce((sum, o) => sum + o.netMinor, 0),
-  }));
-  const r = scoreQuintiles(buyers.map((b) => b.recencyDays), "lower-is-better");
-  const f = scoreQuintiles(buyers.map((b) => b.frequency), "higher-is-better");
-  const m = scoreQuintiles(buyers.map((b) => b.monetaryMinor), "higher-is-better");
+  // Buyers' rows are created once, in their final shape, and scored in place;
+  // the three score inputs are collected as columns on the way.
+  const buyers: RfmCustomer[] = [];
+  const recencies: number[] = [];
+  const frequencies: number[] = [];
+  const monetaries: number[] = [];
+  for (const [customerId, list] of prepared.byCustomer) {
+    // Only orders before asOf count: a time-sorted prefix of the list.
+    const n = lowerBoundAt(list, asOf);
+    if (n === 0) continue;
+    // A customer with orders exists even if the customer list lags behind.
+    ids.add(customerId);
+    let monetaryMinor = 0;
+    for (let i = 0; i < n; i += 1) monetaryMinor += list[i].netMinor;
+    const recencyDays = Math.floor((asOf - list[n - 1].at) / MS_PER_DAY);
+    buyers.push({ customerId, recencyDays, frequency: n, monetaryMinor, group: "PROSPECTS", scores: null });
+    recencies.push(recencyDays);
+    frequencies.push(n);
+    monetaries.push(monetaryMinor);
+  }
+  const r = scoreQuintiles(recencies, "lower-is-better");
+  const f = scoreQuintiles(frequencies, "higher-is-better");
+  const m = scoreQuintiles(monetaries, "higher-is-better");
 
   const scored = new Map<string, RfmCustomer>();
   buyers.forEach((b, i) => {
-    scored.set(b.customerId, {
-      ...b,
-      group: classifyRfm(r[i], f[i], m[i]),
-      scores: { r: r[i], f: f[i], m: m[i], fm: (f[i] + m[i]) / 2 },
-    });
+    b.group = classifyRfm(r[i], f[i], m[i]);
+    b.scores = { r: r[i], f: f[i], m: m[i], fm: (f[i] + m[i]) / 2 };
+    scored.set(b.customerId, b);
   });
 
   const customers = [...ids].sort().map(
@@ -235,36 +250,38 @@ export function summarizeRfmSegments(
     if (!Number.isFinite(clv)) throw new AnalyticsInputError("INVALID_CLV", `CLV for customer ${id} is ${clv}`);
   }
   const total = snapshot.customers.length;
-  return RFM_GROUPS.map((group) => {
-    const members = snapshot.customers.filter((c) => c.group === group);
-    let clvSum = 0;
-    let withClv = 0;
-    let recencySum = 0;
-    let withRecency = 0;
-    for (const c of members) {
-      const clv = clvByCustomer.get(c.customerId);
-      if (clv !== undefined) {
-        clvSum += clv;
-        withClv += 1;
-      }
-      if (c.recencyDays !== null) {
-        recencySum += c.recencyDays;
-        withRecency += 1;
-      }
+  // One pass over the customers into per-group accumulators (members are
+  // visited in snapshot order, so sums come out as a per-group filter would).
+  const acc = new Map<RfmGroup, { customers: number; orders: number; revenue: number; clvSum: number; withClv: number; recencySum: number; withRecency: number }>(
+    RFM_GROUPS.map((g) => [g, { customers: 0, orders: 0, revenue: 0, clvSum: 0, withClv: 0, recencySum: 0, withRecency: 0 }]),
+  );
+  for (const c of snapshot.customers) {
+    const a = acc.get(c.group);
+    if (!a) continue;
+    a.customers += 1;
+    a.orders += c.frequency;
+    a.revenue += c.monetaryMinor;
+    const clv = clvByCustomer.get(c.customerId);
+    if (clv !== undefined) {
+      a.clvSum += clv;
+      a.withClv += 1;
     }
+    if (c.recencyDays !== null) {
+      a.recencySum += c.recencyDays;
+      a.withRecency += 1;
+    }
+  }
+  return RFM_GROUPS.map((group) => {
+    const a = acc.get(group)!;
     return {
       group,
-      customers: members.length,
-      share: ratio(members.length, total, "NO_CUSTOMERS"),
-      orders: members.reduce((sum, c) => sum + c.frequency, 0),
-      revenueMinor: members.reduce((sum, c) => sum + c.monetaryMinor, 0),
-      averageClv:
-        members.length === 0 ? nullMetric("EMPTY_SEGMENT") : ratio(clvSum, withClv, "NO_CLV_VALUES"),
-      customersWithClv: withClv,
-      averageRecencyDays:
-        members.length === 0
-          ? nullMetric("EMPTY_SEGMENT")
-          : ratio(recencySum, withRecency, "NO_ORDERS"),
+      customers: a.customers,
+      share: ratio(a.customers, total, "NO_CUSTOMERS"),
+      orders: a.orders,
+      revenueMinor: a.revenue,
+      averageClv: a.customers === 0 ? nullMetric("EMPTY_SEGMENT") : ratio(a.clvSum, a.withClv, "NO_CLV_VALUES"),
+      customersWithClv: a.withClv,
+      averageRecencyDays: a.customers === 0 ? nullMetric("EMPTY_SEGMENT") : ratio(a.recencySum, a.withRecency, "NO_ORDERS"),
     };
   });
 }
@@ -284,6 +301,57 @@ export interface RfmMovement {
   left: number;
 }
 
+function emptyMovementMatrix(): RfmMovement["matrix"] {
+  return Object.fromEntries(
+    RFM_GROUPS_OR_NONE.map((from) => [from, Object.fromEntries(RFM_GROUPS_OR_NONE.map((to) => [to, 0]))]),
+  ) as RfmMovement["matrix"];
+}
+
+function isSortedById(customers: readonly RfmCustomer[]): boolean {
+  for (let i = 1; i < customers.length; i += 1) if (!(customers[i - 1].customerId < customers[i].customerId)) return false;
+  return true;
+}
+
+/**
+ * Both snapshots are sorted by id (computeRfm's contract): a merge walk counts
+ * the transitions without building two id maps and their union. Falls back to
+ * maps for snapshots built by hand out of order.
+ */
+function compareSortedSnapshots(previous: RfmSnapshot, current: RfmSnapshot): RfmMovement {
+  const a = previous.customers;
+  const b = current.customers;
+  if (!isSortedById(a) || !isSortedById(b)) {
+    return compareRfmSnapshots(toGroupMap(previous) as Map<string, RfmGroup>, toGroupMap(current) as Map<string, RfmGroup>);
+  }
+  const matrix = emptyMovementMatrix();
+  let unchanged = 0;
+  let moved = 0;
+  let entered = 0;
+  let left = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i].customerId < b[j].customerId)) {
+      matrix[a[i].group].NONE += 1;
+      left += 1;
+      i += 1;
+    } else if (i >= a.length || b[j].customerId < a[i].customerId) {
+      matrix.NONE[b[j].group] += 1;
+      entered += 1;
+      j += 1;
+    } else {
+      const from = a[i].group;
+      const to = b[j].group;
+      matrix[from][to] += 1;
+      if (from === to) unchanged += 1;
+      else moved += 1;
+      i += 1;
+      j += 1;
+    }
+  }
+  return { matrix, unchanged, moved, entered, left };
+}
+
 type GroupAssignments = RfmSnapshot | ReadonlyMap<string, RfmGroup>;
 
 function toGroupMap(assignments: GroupAssignments): ReadonlyMap<string, RfmGroup> {
@@ -293,6 +361,9 @@ function toGroupMap(assignments: GroupAssignments): ReadonlyMap<string, RfmGroup
 
 /** Transition counts between two snapshots (or stored customerId → group maps). */
 export function compareRfmSnapshots(previous: GroupAssignments, current: GroupAssignments): RfmMovement {
+  if (!(previous instanceof Map) && !(current instanceof Map)) {
+    return compareSortedSnapshots(previous as RfmSnapshot, current as RfmSnapshot);
+  }
   const before = toGroupMap(previous);
   const after = toGroupMap(current);
   const matrix = Object.fromEntries(

@@ -142,6 +142,26 @@ export function localMonthRange(monthKey: string, timeZone: string): DateRange {
  * one Intl call per order; results equal localMonthKey.
  */
 export function createMonthKeyer(timeZone: string, fromMs: number, toMs: number): (instantMs: number) => string {
+  const indexOf = createMonthIndexer(timeZone, fromMs, toMs);
+  return (instantMs: number): string => formatMonthIndex(indexOf(instantMs));
+}
+
+/** "YYYY-MM" → year × 12 + month − 1, a number that months can be counted on. */
+export function monthIndexOf(monthKey: string): number {
+  const { year, month } = parseMonthKey(monthKey);
+  return year * 12 + (month - 1);
+}
+
+/** Inverse of monthIndexOf. */
+export function formatMonthIndex(index: number): string {
+  return `${pad(Math.floor(index / 12), 4)}-${pad((index % 12) + 1)}`;
+}
+
+/**
+ * Like createMonthKeyer, but returns the month index (see monthIndexOf): no
+ * string per order, and month differences are a subtraction.
+ */
+export function createMonthIndexer(timeZone: string, fromMs: number, toMs: number): (instantMs: number) => number {
   assertTimeZone(timeZone);
   const first = localMonthKey(new Date(fromMs), timeZone);
   const keys: string[] = [first];
@@ -151,9 +171,10 @@ export function createMonthKeyer(timeZone: string, fromMs: number, toMs: number)
     keys.push(next);
     starts.push(startOfLocalDay(`${next}-01`, timeZone).getTime());
   }
-  return (instantMs: number): string => {
+  const indices = keys.map(monthIndexOf);
+  return (instantMs: number): number => {
     if (instantMs < starts[0] || instantMs >= starts[starts.length - 1]) {
-      return localMonthKey(new Date(instantMs), timeZone);
+      return monthIndexOf(localMonthKey(new Date(instantMs), timeZone));
     }
     let lo = 0;
     let hi = starts.length - 1;
@@ -162,6 +183,6 @@ export function createMonthKeyer(timeZone: string, fromMs: number, toMs: number)
       if (starts[mid] <= instantMs) lo = mid;
       else hi = mid;
     }
-    return keys[lo];
+    return indices[lo];
   };
 }

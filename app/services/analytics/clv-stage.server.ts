@@ -152,25 +152,14 @@ export function buildTransactions(orders: readonly AnalyticsOrder[], timeZone: s
 }
 
 /**
- * summarizeTransactions for any number of customers. The engine spreads a
- * per-customer array into Math.max, which overflows the call stack past ~100k
- * customers, so customers are summarised in groups (same result: each summary
- * depends only on its own customer and the observation end).
+ * summarizeTransactions for any number of customers. The engine once spread a
+ * per-customer array into Math.max, which overflowed the call stack past
+ * ~100k customers, so this summarised in groups; it now folds with a loop, so
+ * one call gives the same summaries (each depends only on its own customer and
+ * the observation end) without grouping a million transactions twice.
  */
-export const SUMMARY_CHUNK_CUSTOMERS = 20_000;
 export function summarizeInChunks(transactions: readonly Transaction[], observationEnd: string): CustomerSummary[] {
-  const groupOf = new Map<string, number>();
-  const groups: Transaction[][] = [];
-  for (const t of transactions) {
-    let g = groupOf.get(t.customerId);
-    if (g === undefined) {
-      g = Math.floor(groupOf.size / SUMMARY_CHUNK_CUSTOMERS);
-      groupOf.set(t.customerId, g);
-      if (!groups[g]) groups[g] = [];
-    }
-    groups[g].push(t);
-  }
-  return groups.flatMap((group) => summarizeTransactions(group, { observationEnd }).customers);
+  return summarizeTransactions(transactions, { observationEnd }).customers;
 }
 
 export interface FitSummary {
@@ -297,6 +286,16 @@ export interface ShopClvOptions {
 
 /** Never throws for data reasons: an engine error becomes status "failed" with the reason. */
 export function runShopClv(orders: readonly AnalyticsOrder[], options: ShopClvOptions): ShopClvResult {
+  const started = performance.now();
+  const transactions = buildTransactions(orders, options.timeZone, options.currencyCode);
+  return runShopClvOnTransactions(transactions, options, performance.now() - started);
+}
+
+/**
+ * runShopClv on transactions already built by buildTransactions, so a caller
+ * can drop its order rows before the CLV run (a million of them for a large shop).
+ */
+export function runShopClvOnTransactions(transactions: readonly Transaction[], options: ShopClvOptions, prepareMs = 0): ShopClvResult {
   const timings: Record<string, number> = {};
   const exponent = currencyExponent(options.currencyCode);
   const base = {
@@ -308,8 +307,7 @@ export function runShopClv(orders: readonly AnalyticsOrder[], options: ShopClvOp
   // Calibration runs to the last instant before `now`, in the shop's calendar.
   const today = localDateKey(new Date(options.now.getTime() - 1), options.timeZone);
   let started = performance.now();
-  const transactions = buildTransactions(orders, options.timeZone, options.currencyCode);
-  timings.prepare = performance.now() - started;
+  timings.prepare = prepareMs;
   if (transactions.length === 0) {
     return {
       ...base,
@@ -327,7 +325,11 @@ export function runShopClv(orders: readonly AnalyticsOrder[], options: ShopClvOp
     };
   }
   try {
-    const customerCount = new Set(transactions.map((t) => t.customerId)).size;
+    // A loop into a Set, without an intermediate million-element id array.
+    const distinct = new Set<string>();
+    for (const t of transactions) distinct.add(t.customerId);
+    const customerCount = distinct.size;
+    distinct.clear();
     const seed = options.seed ?? 1;
     const fitSet = sampleCustomers(transactions, customerCount, FIT_SAMPLE_CUSTOMERS, seed);
     started = performance.now();

@@ -1,5 +1,13 @@
 // Retention metrics → the KPI cards' JSON (plain numbers, ISO dates).
-import { computeRetentionMetrics, type AnalyticsOrder, type DateRange, type Metric, type RetentionMetricsReport } from "~/domain/analytics";
+import {
+  computeRetentionMetrics,
+  computeRetentionMetricsPrepared,
+  type AnalyticsOrder,
+  type DateRange,
+  type Metric,
+  type PreparedOrders,
+  type RetentionMetricsReport,
+} from "~/domain/analytics";
 import { KPI_KEYS, type KpiReportJson, type MetricJson } from "~/components/analytics/types";
 
 function asMetric(value: number | Metric): MetricJson {
@@ -20,7 +28,16 @@ export function toKpiReport(report: RetentionMetricsReport): KpiReportJson {
 }
 
 /** Lookback for "active": a year, or the period length when a custom range is longer. */
-export function computeKpis(orders: readonly AnalyticsOrder[], period: DateRange): KpiReportJson {
+function lookbackDaysFor(period: DateRange): number {
   const days = Math.ceil((period.end.getTime() - period.start.getTime()) / 86_400_000);
-  return toKpiReport(computeRetentionMetrics({ orders, period, activeLookbackDays: Math.max(365, days) }));
+  return Math.max(365, days);
+}
+
+export function computeKpis(orders: readonly AnalyticsOrder[], period: DateRange): KpiReportJson {
+  return toKpiReport(computeRetentionMetrics({ orders, period, activeLookbackDays: lookbackDaysFor(period) }));
+}
+
+/** computeKpis on orders prepared once (prepareOrders) for several periods. */
+export function computeKpisPrepared(prepared: PreparedOrders, period: DateRange): KpiReportJson {
+  return toKpiReport(computeRetentionMetricsPrepared(prepared, { period, activeLookbackDays: lookbackDaysFor(period) }));
 }

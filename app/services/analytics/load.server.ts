@@ -83,15 +83,8 @@ async function loadCustomers(
   return { customers, deleted };
 }
 
-interface RawOrder {
-  id: string;
-  customerShopifyId: string | null;
-  processedAt: Date;
-  totalMinor: number;
-  refundedMinor: number;
-  cancelled: boolean;
-  test: boolean;
-}
+/** Rows are read straight into the domain's shape and fixed up in place: one object per order, not two. */
+type RawOrder = AnalyticsOrder;
 
 /** Orders in chunks: better-sqlite3 on SQLite (streamed), keyset-paged Prisma reads elsewhere. */
 async function* readOrders(db: PrismaClient, shop: string, sqliteFile: string | null): AsyncGenerator<RawOrder[]> {
@@ -106,7 +99,7 @@ async function* readOrders(db: PrismaClient, shop: string, sqliteFile: string | 
       for (const r of stmt.iterate(shop) as Iterable<unknown[]>) {
         chunk.push({
           id: r[0] as string,
-          customerShopifyId: r[1] as string | null,
+          customerId: r[1] as string | null,
           processedAt: parseSqliteDate(r[2]),
           totalMinor: Number(r[3]),
           refundedMinor: Number(r[4]),
@@ -132,7 +125,15 @@ async function* readOrders(db: PrismaClient, shop: string, sqliteFile: string | 
       take: LOAD_CHUNK,
       select: { id: true, customerShopifyId: true, processedAt: true, totalMinor: true, refundedMinor: true, cancelledAt: true, test: true },
     });
-    yield rows.map((r) => ({ ...r, cancelled: r.cancelledAt !== null }));
+    yield rows.map((r) => ({
+      id: r.id,
+      customerId: r.customerShopifyId,
+      processedAt: r.processedAt,
+      totalMinor: r.totalMinor,
+      refundedMinor: r.refundedMinor,
+      cancelled: r.cancelledAt !== null,
+      test: r.test,
+    }));
     if (rows.length < LOAD_CHUNK) return;
     cursor = rows[rows.length - 1].id;
   }
@@ -159,19 +160,16 @@ export async function loadShopData(
       }
       // Synced amounts should satisfy 0 ≤ refunded ≤ total; a stray row must
       // not take down the whole shop's analytics, so clamp and count it.
-      let total = r.totalMinor;
-      let refunded = r.refundedMinor;
-      if (total < 0 || refunded < 0 || refunded > total) {
+      if (r.totalMinor < 0 || r.refundedMinor < 0 || r.refundedMinor > r.totalMinor) {
         stats.clampedOrders += 1;
-        total = Math.max(0, total);
-        refunded = Math.min(Math.max(0, refunded), total);
+        r.totalMinor = Math.max(0, r.totalMinor);
+        r.refundedMinor = Math.min(Math.max(0, r.refundedMinor), r.totalMinor);
       }
-      let customerId = r.customerShopifyId;
-      if (customerId !== null && deleted.has(customerId)) {
+      if (r.customerId !== null && deleted.has(r.customerId)) {
         stats.deletedCustomerOrders += 1;
-        customerId = null;
+        r.customerId = null;
       }
-      orders.push({ id: r.id, customerId, processedAt: r.processedAt, totalMinor: total, refundedMinor: refunded, cancelled: r.cancelled, test: r.test });
+      orders.push(r);
     }
     if (onChunk) await onChunk(stats.ordersRead);
   }

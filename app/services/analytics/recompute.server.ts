@@ -4,12 +4,12 @@
 // `now`, a rerun writes the same values (idempotent).
 import type { Prisma, PrismaClient } from "@prisma/client";
 import {
-  buildCohorts,
+  buildCohortsPrepared,
   compareRfmSnapshots,
-  computeRfm,
+  computeRfmPrepared,
+  prepareOrders,
   startOfLocalDay,
   summarizeRfmSegments,
-  type AnalyticsOrder,
   type RfmGroup,
   type RfmSnapshot,
 } from "~/domain/analytics";
@@ -24,8 +24,8 @@ import {
   type MovementJson,
   type StandardRange,
 } from "~/components/analytics/types";
-import { runShopClv, type ShopClvResult } from "./clv-stage.server";
-import { computeKpis } from "./kpis.server";
+import { buildTransactions, runShopClvOnTransactions, type ShopClvResult } from "./clv-stage.server";
+import { computeKpisPrepared } from "./kpis.server";
 import { loadShopData } from "./load.server";
 import { buildMetricInsert, sqliteFileOf, writeMetricsSqlite, type MetricRow } from "./sql.server";
 
@@ -139,22 +139,6 @@ function buildMovement(previous: RfmSnapshot, current: RfmSnapshot, since: Date)
   return { since: since.toISOString(), basisDays: MOVEMENT_BASIS_DAYS, unchanged: m.unchanged, moved: m.moved, entered: m.entered, left: m.left, flows };
 }
 
-/** First and last counted order instant per customer. */
-function orderSpans(orders: readonly AnalyticsOrder[]): Map<string, { first: number; last: number }> {
-  const spans = new Map<string, { first: number; last: number }>();
-  for (const o of orders) {
-    if (o.customerId === null || o.test || o.cancelled) continue;
-    const at = o.processedAt.getTime();
-    const span = spans.get(o.customerId);
-    if (!span) spans.set(o.customerId, { first: at, last: at });
-    else {
-      if (at < span.first) span.first = at;
-      if (at > span.last) span.last = at;
-    }
-  }
-  return spans;
-}
-
 export async function recomputeShopAnalytics(db: PrismaClient, shop: string, options: RecomputeOptions): Promise<RecomputeResult> {
   const { now } = options;
   const progress = options.reportProgress ?? (async () => {});
@@ -172,37 +156,40 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
   const data = await loadShopData(db, shop, now, (read) => progress({ stage: "load", done: read }));
   const { info, customers } = data;
   const orders = data.orders;
+  // Validate, clean, sort and group the orders once for every report below,
+  // and derive the CLV transactions (in load order, as before); then drop the
+  // order rows, which would otherwise sit in the heap through every stage.
+  const prepared = prepareOrders(orders);
+  const transactions = buildTransactions(orders, info.timeZone, info.currencyCode);
+  orders.length = 0;
   done("load");
 
   await progress({ stage: "metrics" });
   const kpis = {} as Record<StandardRange, KpiReportJson>;
   for (const range of STANDARD_RANGES) {
-    kpis[range] = computeKpis(orders, { start: new Date(now.getTime() - RANGE_DAYS[range] * DAY_MS), end: now });
+    kpis[range] = computeKpisPrepared(prepared, { start: new Date(now.getTime() - RANGE_DAYS[range] * DAY_MS), end: now });
   }
   done("metrics");
 
   await progress({ stage: "cohorts" });
-  const cohortReport = buildCohorts({ orders, timeZone: info.timeZone, asOf: now });
+  const cohortReport = buildCohortsPrepared(prepared, { timeZone: info.timeZone, asOf: now });
   done("cohorts");
 
   await progress({ stage: "rfm" });
-  const rfm = computeRfm({ customers, orders, asOf: now });
+  const rfm = computeRfmPrepared(prepared, { customers, asOf: now });
   const since = new Date(now.getTime() - MOVEMENT_BASIS_DAYS * DAY_MS);
-  const rfmBefore = computeRfm({ customers, orders, asOf: since });
+  const rfmBefore = computeRfmPrepared(prepared, { customers, asOf: since });
   const previousGroups = new Map<string, RfmGroup>(rfmBefore.customers.map((c) => [c.customerId, c.group]));
   const movement = buildMovement(rfmBefore, rfm, since);
   done("rfm");
 
   await progress({ stage: "clv" });
-  const clv = runShopClv(orders, { timeZone: info.timeZone, currencyCode: info.currencyCode, now, rangeDraws: options.rangeDraws });
+  const clv = runShopClvOnTransactions(transactions, { timeZone: info.timeZone, currencyCode: info.currencyCode, now, rangeDraws: options.rangeDraws });
+  transactions.length = 0;
   const scale = 10 ** clv.currencyExponent;
   const predictionById = new Map<string, CustomerPrediction>(clv.predictions.map((p) => [p.customerId, p]));
   const clvMinorById = new Map<string, number>();
   for (const p of clv.predictions) clvMinorById.set(p.customerId, Math.round(p.predictedClv * scale));
-  // Orders are not needed past this point; dropping the million-row array
-  // before the write keeps the heap (and the garbage collector's work) small.
-  const spans = orderSpans(orders);
-  orders.length = 0;
   stages.clvBacktest = Math.round(clv.timings.backtest ?? 0);
   stages.clvFit = Math.round(clv.timings.fit ?? 0);
   stages.clvPredict = Math.round(clv.timings.predict ?? 0);
@@ -219,7 +206,9 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
   const churnCounts = { LOW: 0, MEDIUM: 0, HIGH: 0, UNKNOWN: 0 };
   const rows: MetricRow[] = rfm.customers.map((c) => {
     const p = predictionById.get(c.customerId);
-    const span = spans.get(c.customerId);
+    // First and last counted order: the ends of the customer's time-sorted list (orders are all before now).
+    const list = prepared.byCustomer.get(c.customerId);
+    const span = list ? { first: list[0].at, last: list[list.length - 1].at } : undefined;
     const risk = p ? churnRiskOf(p.probabilityAlive) : null;
     churnCounts[risk ?? "UNKNOWN"] += 1;
     return {
@@ -319,9 +308,10 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
   };
 
   // Batches of rows, each batch in its own short transaction, so the write
-  // lock is never held for the whole shop and progress is visible. Rows are
-  // sorted by customer id, so each batch replaces one id range (a range, not an
-  // IN list, which would exceed the bound-parameter limit).
+  // lock is never held for the whole shop and progress is visible. SQLite
+  // upserts rows in place (see writeMetricsSqlite). Elsewhere rows are sorted
+  // by customer id, so each batch replaces one id range (a range, not an IN
+  // list, which would exceed the bound-parameter limit).
   const sqliteFile = await sqliteFileOf(db);
   const batches: MetricRow[][] = [];
   for (let i = 0; i < rows.length; i += WRITE_CHUNK) batches.push(rows.slice(i, i + WRITE_CHUNK));

@@ -57,18 +57,35 @@ export type MetricRow = { [K in (typeof METRIC_COLUMNS)[number]]: SqlValue };
 
 /** Text form of a DATETIME for SQLite, as Prisma's adapter writes it. */
 function sqliteDate(value: Date): string {
-  return value.toISOString().replace("Z", "+00:00");
+  const iso = value.toISOString();
+  return `${iso.slice(0, -1)}+00:00`;
 }
 
 /**
- * Replaces a shop's metric rows in id-range batches through better-sqlite3:
- * one prepared INSERT, one short transaction per batch (the write lock is
- * released between batches so webhooks keep flowing). `batches` must be
- * sorted by customer id, each batch covering [first id, last id].
+ * Ids for new metric rows: a per-run random prefix and a zero-padded counter,
+ * so a run's ids ascend. Random UUIDs would land all over the primary-key
+ * index and make every batch's commit rewrite most of its pages.
+ */
+export function createMetricIdSource(): () => string {
+  const prefix = `cm${randomUUID().replace(/-/g, "").slice(0, 14)}`;
+  let next = 0;
+  return () => `${prefix}${(next++).toString(36).padStart(8, "0")}`;
+}
+
+/** SQLite page cache for the write connection (negative = KiB): holds the metric table's indexes. */
+const WRITE_CACHE_KIB = 64 * 1024;
+
+/**
+ * Writes a shop's metric rows in batches through better-sqlite3: one prepared
+ * UPSERT on (shop, customerShopifyId), one short transaction per batch (the
+ * write lock is released between batches so webhooks keep flowing). Existing
+ * rows are updated in place and keep their id, so a rerun touches no
+ * primary-key pages; rows of customers gone since are left for the caller to
+ * delete by computedAt.
  */
 export async function writeMetricsSqlite(
   file: string,
-  shop: string,
+  _shop: string,
   batches: readonly (readonly MetricRow[])[],
   onBatch: (done: number) => Promise<void>,
 ): Promise<void> {
@@ -78,9 +95,14 @@ export async function writeMetricsSqlite(
     conn.pragma("busy_timeout = 10000");
     // As db.server.ts sets for Prisma's connection: safe under WAL, no fsync per commit.
     conn.pragma("synchronous = NORMAL");
+    conn.pragma(`cache_size = -${WRITE_CACHE_KIB}`);
     const columns = ["id", ...METRIC_COLUMNS];
-    const insert = conn.prepare(`INSERT INTO "CustomerMetric" (${columns.map((c) => `"${c}"`).join(",")}) VALUES (${columns.map(() => "?").join(",")})`);
-    const remove = conn.prepare(`DELETE FROM "CustomerMetric" WHERE "shop" = ? AND "customerShopifyId" >= ? AND "customerShopifyId" <= ?`);
+    const updated = METRIC_COLUMNS.filter((c) => c !== "shop" && c !== "customerShopifyId");
+    const upsert = conn.prepare(
+      `INSERT INTO "CustomerMetric" (${columns.map((c) => `"${c}"`).join(",")}) VALUES (${columns.map(() => "?").join(",")}) ` +
+        `ON CONFLICT ("shop","customerShopifyId") DO UPDATE SET ${updated.map((c) => `"${c}"=excluded."${c}"`).join(",")}`,
+    );
+    const nextId = createMetricIdSource();
     // Many rows share one Date object (computedAt, cached next-order days): format each once.
     const formatted = new WeakMap<Date, string>();
     const date = (v: SqlValue): SqlValue => {
@@ -91,11 +113,10 @@ export async function writeMetricsSqlite(
     };
     const params: SqlValue[] = new Array(METRIC_COLUMNS.length + 1);
     const writeBatch = conn.transaction((batch: readonly MetricRow[]) => {
-      remove.run(shop, batch[0].customerShopifyId, batch[batch.length - 1].customerShopifyId);
       for (const row of batch) {
-        params[0] = randomUUID();
+        params[0] = nextId();
         for (let c = 0; c < METRIC_COLUMNS.length; c++) params[c + 1] = date(row[METRIC_COLUMNS[c]]);
-        insert.run(params);
+        upsert.run(params);
       }
     });
     let done = 0;

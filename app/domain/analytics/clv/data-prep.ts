@@ -68,9 +68,20 @@ export function parseCalendarDay(date: string, context = "date"): number {
   return ms / MS_PER_DAY;
 }
 
+const formattedDays = new Map<number, string>();
+const FORMATTED_DAYS_KEPT = 100_000;
+
 /** Inverse of parseCalendarDay. */
 export function formatCalendarDay(day: number): string {
-  return new Date(Math.round(day) * MS_PER_DAY).toISOString().slice(0, 10);
+  // Called once per customer summary and prediction: a shop's few thousand days are formatted once each.
+  const whole = Math.round(day);
+  let text = formattedDays.get(whole);
+  if (text === undefined) {
+    text = new Date(whole * MS_PER_DAY).toISOString().slice(0, 10);
+    if (formattedDays.size >= FORMATTED_DAYS_KEPT) formattedDays.clear();
+    formattedDays.set(whole, text);
+  }
+  return text;
 }
 
 export interface CustomerPurchaseDays {
@@ -83,31 +94,64 @@ export interface CustomerPurchaseDays {
 /** Distinct purchase days per customer (days since 1970-01-01), amounts summed per day. */
 export function groupPurchaseDays(transactions: readonly Transaction[]): CustomerPurchaseDays[] {
   if (transactions.length === 0) throw new ClvError("empty-input", "no transactions");
-  const byCustomer = new Map<string, Map<number, number>>();
+  // Per customer, the raw (day, amount) pairs in transaction order; no Map per customer.
+  const byCustomer = new Map<string, { days: number[]; amounts: number[] }>();
+  // A shop's million orders fall on a few thousand dates: parse each date once.
+  const dayOf = new Map<string, number>();
   transactions.forEach((t, index) => {
     if (typeof t.customerId !== "string" || t.customerId.trim() === "") {
       throw new ClvError("invalid-transaction", `transaction ${index}: customerId must be a non-empty string`, { index });
     }
-    const day = parseCalendarDay(t.date, `transaction ${index}`);
+    let day = dayOf.get(t.date);
+    if (day === undefined) {
+      day = parseCalendarDay(t.date, `transaction ${index}`);
+      dayOf.set(t.date, day);
+    }
     if (typeof t.amount !== "number" || !Number.isFinite(t.amount) || t.amount < 0) {
       throw new ClvError("invalid-amount", `transaction ${index}: amount must be a finite number >= 0, got ${t.amount}`, {
         index,
         amount: t.amount,
       });
     }
-    let days = byCustomer.get(t.customerId);
-    if (!days) {
-      days = new Map();
-      byCustomer.set(t.customerId, days);
+    const raw = byCustomer.get(t.customerId);
+    if (!raw) byCustomer.set(t.customerId, { days: [day], amounts: [t.amount] });
+    else {
+      raw.days.push(day);
+      raw.amounts.push(t.amount);
     }
-    days.set(day, (days.get(day) ?? 0) + t.amount);
   });
   const result: CustomerPurchaseDays[] = [];
-  for (const [customerId, dayMap] of byCustomer) {
-    const days = [...dayMap.keys()].sort((a, b) => a - b);
-    result.push({ customerId, days, amounts: days.map((d) => dayMap.get(d) ?? 0) });
-  }
+  for (const [customerId, raw] of byCustomer) result.push({ customerId, ...mergeSameDays(raw.days, raw.amounts) });
   return result;
+}
+
+/**
+ * Sorted distinct days with each day's amounts summed. Same-day amounts are
+ * added in their original order starting from 0 (a stable sort keeps them in
+ * order), so sums match an accumulate-per-day map exactly.
+ */
+function mergeSameDays(days: number[], amounts: number[]): { days: number[]; amounts: number[] } {
+  let increasing = true;
+  for (let i = 1; i < days.length; i++) {
+    if (days[i] <= days[i - 1]) {
+      increasing = false;
+      break;
+    }
+  }
+  // The common case (one order a day, read in time order): 0 + a is a, so no copy is needed.
+  if (increasing) return { days, amounts: amounts.map((a) => 0 + a) };
+  const order = days.map((_, i) => i).sort((a, b) => days[a] - days[b]);
+  const outDays: number[] = [];
+  const outAmounts: number[] = [];
+  for (const i of order) {
+    const last = outDays.length - 1;
+    if (last >= 0 && outDays[last] === days[i]) outAmounts[last] += amounts[i];
+    else {
+      outDays.push(days[i]);
+      outAmounts.push(0 + amounts[i]);
+    }
+  }
+  return { days: outDays, amounts: outAmounts };
 }
 
 function summarizeWindow(c: CustomerPurchaseDays, endDay: number): CustomerSummary {

@@ -7,7 +7,7 @@
 // and the median is τ = (α+T)(2^{1/(r+x)} − 1) weeks. The median always
 // exists (the mean does not when r+x <= 1). Read it together with P(alive).
 
-import { computeCustomerClv, type ClvOptions } from "./clv";
+import { computeCustomerClv, computeDiscountedValue, type ClvOptions } from "./clv";
 import { formatCalendarDay, parseCalendarDay, type CustomerSummary } from "./data-prep";
 import { ClvError } from "./errors";
 import { expectedAverageSpend, type GammaGammaParams } from "./gamma-gamma";
@@ -58,13 +58,61 @@ export function computeMedianWeeksToNextPurchase(shape: number, rate: number): n
   return rate * Math.expm1(Math.LN2 / shape);
 }
 
-function addDays(date: string, days: number): string {
-  return formatCalendarDay(parseCalendarDay(date) + Math.round(days));
+/** date + days as YYYY-MM-DD; the base date is parsed once per call site, not once per customer. */
+function createDayAdder(date: string): (days: number) => string {
+  let base: number | undefined;
+  return (days) => {
+    if (base === undefined) base = parseCalendarDay(date);
+    return formatCalendarDay(base + Math.round(days));
+  };
 }
 
 function spendFor(customer: CustomerSummary, spend: GammaGammaParams | null | undefined): number {
   if (spend && spend.q > 1) return expectedAverageSpend(spend, customer.frequency, customer.monetaryValue);
   return customer.averageOrderValue > 0 ? customer.averageOrderValue : 0;
+}
+
+interface SharedRfmTerms {
+  expectedPurchases: number;
+  probabilityAlive: number;
+  /** The model's E[X(t)] curve for this (x, t_x, T), remembering the values it has returned. */
+  curve: (weeks: number) => number;
+}
+
+/**
+ * The model terms of a prediction depend only on (x, t_x, T), and many
+ * customers share one (all one-time buyers of the same day, for a start), so
+ * each triple is evaluated once. The curve is evaluated lazily, on the same
+ * horizons as an unshared call would use, and is pure, so the results are the
+ * same numbers either way.
+ */
+function createSharedRfmTerms<P>(model: TransactionModel<P>, params: P, horizon: number): (c: CustomerSummary) => SharedRfmTerms {
+  const byTriple = new Map<string, SharedRfmTerms>();
+  return (c) => {
+    const key = `${c.frequency}|${c.recency}|${c.T}`;
+    let terms = byTriple.get(key);
+    if (terms === undefined) {
+      const weeks: number[] = [];
+      const values: number[] = [];
+      let compute: ((t: number) => number) | undefined;
+      const { frequency: x, recency: tx, T } = c;
+      terms = {
+        expectedPurchases: model.expectedPurchases(params, horizon, x, tx, T),
+        probabilityAlive: model.probabilityAlive(params, x, tx, T),
+        curve: (t) => {
+          const i = weeks.indexOf(t);
+          if (i >= 0) return values[i];
+          compute ??= model.createExpectedPurchasesCurve(params, x, tx, T);
+          const value = compute(t);
+          weeks.push(t);
+          values.push(value);
+          return value;
+        },
+      };
+      byTriple.set(key, terms);
+    }
+    return terms;
+  };
 }
 
 export function predictCustomers<P extends { r: number; alpha: number }>(
@@ -91,9 +139,12 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
         )
       : [];
 
+  const addDays = options.calibrationEnd ? createDayAdder(options.calibrationEnd) : null;
+  const shared = createSharedRfmTerms(model, params, horizon);
   return customers.map((c) => {
     const expectedSpend = spendFor(c, spendParams);
-    const clv = computeCustomerClv(model, params, c, expectedSpend, options.clv);
+    const terms = shared(c);
+    const clv = computeDiscountedValue(terms.curve, expectedSpend, options.clv);
     let clvLow: number | null = null;
     let clvHigh: number | null = null;
     if (modelDraws.length > 0) {
@@ -121,10 +172,10 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
       recency: c.recency,
       T: c.T,
       monetaryValue: c.monetaryValue,
-      expectedPurchases: model.expectedPurchases(params, horizon, c.frequency, c.recency, c.T),
-      probabilityAlive: model.probabilityAlive(params, c.frequency, c.recency, c.T),
+      expectedPurchases: terms.expectedPurchases,
+      probabilityAlive: terms.probabilityAlive,
       nextOrderInDays: nextWeeks * 7,
-      nextOrderDate: options.calibrationEnd ? addDays(options.calibrationEnd, nextWeeks * 7) : null,
+      nextOrderDate: addDays ? addDays(nextWeeks * 7) : null,
       expectedAverageSpend: expectedSpend,
       predictedClv: clv,
       clvLow,
@@ -138,6 +189,7 @@ export function predictCustomersWithFallback(customers: readonly CustomerSummary
   const horizon = options.horizonWeeks ?? 39;
   if (!Number.isFinite(horizon) || horizon <= 0) throw new ClvError("invalid-option", `horizonWeeks must be > 0, got ${horizon}`);
   const rate = computePooledRepeatRate(customers);
+  const addDays = options.calibrationEnd ? createDayAdder(options.calibrationEnd) : null;
   return customers.map((c) => {
     const fallback = predictWithHistoricalAverage(c, rate, horizon, options.clv);
     const nextDays = fallback.meanWeeksBetweenPurchases === null ? null : fallback.meanWeeksBetweenPurchases * 7;
@@ -150,7 +202,7 @@ export function predictCustomersWithFallback(customers: readonly CustomerSummary
       expectedPurchases: fallback.expectedPurchases,
       probabilityAlive: null,
       nextOrderInDays: nextDays,
-      nextOrderDate: options.calibrationEnd && nextDays !== null ? addDays(options.calibrationEnd, nextDays) : null,
+      nextOrderDate: addDays && nextDays !== null ? addDays(nextDays) : null,
       expectedAverageSpend: fallback.expectedSpend,
       predictedClv: fallback.predictedClv,
       clvLow: null,
