@@ -11,6 +11,7 @@ import prisma from "./db.server";
 import { getEnv } from "./env.server";
 import { CachedSessionStorage } from "./lib/cached-session-storage.server";
 import { simulatorFetch } from "./lib/simulator-fetch.server";
+import { DEFAULT_SCOPES } from "./lib/scopes";
 import { onShopAuthenticated } from "./services/shop-install.server";
 
 export const API_VERSION = ApiVersion.July26; // 2026-07, see docs/decisions/0002-api-version.md
@@ -25,16 +26,6 @@ if (env.SHOPIFY_SIMULATOR_URL) {
   setAbstractFetchFunc(simulatorFetch(env.SHOPIFY_SIMULATOR_URL, globalThis.fetch) as typeof fetch);
 }
 
-export const DEFAULT_SCOPES = [
-  "read_orders",
-  "read_all_orders",
-  "read_customers",
-  "write_customers",
-  "write_discounts",
-  "read_discounts",
-  "write_app_proxy",
-  "read_themes",
-];
 
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,

@@ -6,6 +6,7 @@ import { compareIds, looseIdKey, restId, toGid } from "./gid";
 import { normalizeShopDomain } from "./jwt";
 import { NotFoundError, SimInputError, UnknownShopError } from "./errors";
 import { checkCustomerPayload, checkOrderPayload, checkRefundPayload } from "./payload-checks";
+import { DEFAULT_SCOPES } from "../../app/lib/scopes";
 
 // REST payloads are open-ended JSON; fields are read defensively in views.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -203,18 +204,6 @@ export class ShopState {
   }
 }
 
-// Mirrors the app's default scopes: shopify-app-remix re-exchanges tokens on every
-// request when the granted scopes differ from its configured ones.
-export const DEFAULT_SCOPES = [
-  "read_orders",
-  "read_all_orders",
-  "read_customers",
-  "write_customers",
-  "write_discounts",
-  "read_discounts",
-  "write_app_proxy",
-  "read_themes",
-];
 
 function parseTime(value: unknown, fallbackMs: number): number {
   if (typeof value !== "string" || value === "") return fallbackMs;
@@ -615,3 +604,4 @@ export function refundAmount(refund: RestPayload): number {
   }
   return sum;
 }
+

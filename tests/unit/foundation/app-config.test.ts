@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SCOPES } from "~/lib/scopes";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 const toml = fs.readFileSync(path.join(root, "shopify.app.toml"), "utf8");
@@ -32,6 +33,8 @@ describe("shopify.app.toml", () => {
     for (const s of ["read_orders", "read_all_orders", "read_customers", "write_customers", "write_discounts", "write_app_proxy"]) {
       expect(scopes).toContain(s);
     }
+    // The app's configured scopes (and the simulator's grant) equal the toml's.
+    expect([...DEFAULT_SCOPES].sort()).toEqual([...scopes].sort());
   });
 
   it("subscribes to every topic, each with a # Handled by: comment naming a route file that exists", () => {
