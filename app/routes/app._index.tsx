@@ -7,14 +7,22 @@ import { getEnv } from "~/env.server";
 import { authenticate } from "~/shopify.server";
 import { getHomeSummary } from "~/services/home.server";
 import { getSetupGuide, themeEditorLinks, type SetupStep } from "~/services/setup-guide.server";
+import { getInsights } from "~/services/analytics/insights.server";
+import { KpiCards } from "~/components/analytics/kpi-cards";
 import { useLocale, useT } from "~/i18n";
 import { formatNumber } from "~/components/analytics/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const apiKey = getEnv().SHOPIFY_API_KEY;
-  const [summary, guide] = await Promise.all([getHomeSummary(prisma, session.shop), getSetupGuide(prisma, session.shop, apiKey)]);
-  return { ...summary, guide, links: themeEditorLinks(session.shop, apiKey) };
+  const [summary, guide, insights] = await Promise.all([
+    getHomeSummary(prisma, session.shop),
+    getSetupGuide(prisma, session.shop, apiKey),
+    getInsights(prisma, session.shop, { range: { kind: "standard", range: "30d" } }),
+  ]);
+  // KPIs appear once the first analytics recompute has run.
+  const kpis = insights.state === "ready" && insights.kpis ? { report: insights.kpis, currency: insights.currencyCode, timeZone: insights.timeZone } : null;
+  return { ...summary, guide, kpis, links: themeEditorLinks(session.shop, apiKey) };
 };
 
 function StepRow({ step, index, links }: { step: SetupStep; index: number; links: { addBlock: string; activateEmbed: string } }) {
@@ -96,6 +104,25 @@ export default function Home() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        {data.kpis ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <InlineStack align="space-between" blockAlign="center">
+                  <Text as="h2" variant="headingMd">
+                    {t("home.kpis.title")}
+                  </Text>
+                  <Button url="/app/insights" variant="plain">
+                    {t("home.insights.link")}
+                  </Button>
+                </InlineStack>
+                <div data-testid="home-kpis">
+                  <KpiCards report={data.kpis.report} currency={data.kpis.currency} timeZone={data.kpis.timeZone} />
+                </div>
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
             <Card>

@@ -9,5 +9,8 @@ test("the demo app opens in Chromium through the admin shell and shows its Polar
   await expect(page.getByTestId("sync-summary")).toContainText(/\d+ customers and \d+ orders synced/);
   const summary = await page.getByTestId("sync-summary").innerText();
   expect(Number(summary.match(/(\d+) customers/)![1])).toBeGreaterThan(0);
+  // Analytics ran after the seed (global setup waits for it): the home shows the KPIs.
+  await expect(page.getByTestId("home-kpis")).toBeVisible();
+  await expect(page.getByTestId("home-kpis")).toContainText("Net revenue");
   await page.screenshot({ path: "tests/artifacts/screenshots/home-en.png", fullPage: true });
 });
