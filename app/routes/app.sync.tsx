@@ -28,6 +28,22 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return runDataSyncAction(prisma, session.shop, parsed.data);
 };
 
+// One titled card in the page's layout; every section of this page has this shape.
+function Section({ title, children }: { title: React.ReactNode; children: React.ReactNode }) {
+  return (
+    <Layout.Section>
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+          {children}
+        </BlockStack>
+      </Card>
+    </Layout.Section>
+  );
+}
+
 function kindLabel(t: ReturnType<typeof useT>, kind: string) {
   return t(`sync.kind.${kind}`);
 }
@@ -143,84 +159,63 @@ export default function DataSync() {
           </Card>
         </Layout.Section>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("sync.reconcile")}
-              </Text>
-              {data.status.lastReconcile ? (
-                <Text as="p" data-testid="reconcile-summary">
-                  {t("sync.reconcileSummary", {
-                    when: formatDateTime(data.status.lastReconcile.finishedAt ?? data.status.lastReconcile.startedAt, locale),
-                    customers: formatNumber(data.repaired.customers, locale),
-                    orders: formatNumber(data.repaired.orders, locale),
-                  })}
-                </Text>
-              ) : (
-                <Text as="p" tone="subdued">
-                  {t("sync.reconcileNever")}
-                </Text>
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <Section title={t("sync.reconcile")}>
+          {data.status.lastReconcile ? (
+            <Text as="p" data-testid="reconcile-summary">
+              {t("sync.reconcileSummary", {
+                when: formatDateTime(data.status.lastReconcile.finishedAt ?? data.status.lastReconcile.startedAt, locale),
+                customers: formatNumber(data.repaired.customers, locale),
+                orders: formatNumber(data.repaired.orders, locale),
+              })}
+            </Text>
+          ) : (
+            <Text as="p" tone="subdued">
+              {t("sync.reconcileNever")}
+            </Text>
+          )}
+        </Section>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("sync.dead", { count: formatNumber(data.status.deadCount, locale) })}
-              </Text>
-              {data.status.deadDeliveries.length === 0 ? (
-                <Text as="p" tone="subdued">
-                  {t("sync.noDead")}
-                </Text>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "numeric", "text", "text"]}
-                  headings={[t("sync.col.topic"), t("sync.col.received"), t("sync.col.attempts"), t("sync.col.error"), ""]}
-                  rows={data.status.deadDeliveries.map((d) => [
-                    d.topic,
-                    formatDateTime(d.receivedAt, locale),
-                    d.attempts,
-                    d.lastError ?? "",
-                    <Button key={d.id} size="slim" onClick={() => submit("replay", { id: d.id })}>
-                      {t("sync.replay")}
-                    </Button>,
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <Section title={t("sync.dead", { count: formatNumber(data.status.deadCount, locale) })}>
+          {data.status.deadDeliveries.length === 0 ? (
+            <Text as="p" tone="subdued">
+              {t("sync.noDead")}
+            </Text>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "numeric", "text", "text"]}
+              headings={[t("sync.col.topic"), t("sync.col.received"), t("sync.col.attempts"), t("sync.col.error"), ""]}
+              rows={data.status.deadDeliveries.map((d) => [
+                d.topic,
+                formatDateTime(d.receivedAt, locale),
+                d.attempts,
+                d.lastError ?? "",
+                <Button key={d.id} size="slim" onClick={() => submit("replay", { id: d.id })}>
+                  {t("sync.replay")}
+                </Button>,
+              ])}
+            />
+          )}
+        </Section>
 
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                {t("sync.exports")}
-              </Text>
-              {data.exports.length === 0 ? (
-                <EmptyState heading={t("sync.noExports")} image="">
-                  <p>{t("sync.exportsHelp")}</p>
-                </EmptyState>
-              ) : (
-                <DataTable
-                  columnContentTypes={["text", "text", "text"]}
-                  headings={[t("sync.col.customer"), t("sync.col.requested"), ""]}
-                  rows={data.exports.map((e) => [
-                    e.customerShopifyId,
-                    formatDateTime(e.createdAt, locale),
-                    <a key={e.id} href={`/app/sync/exports/${e.id}`} download>
-                      {t("sync.download")}
-                    </a>,
-                  ])}
-                />
-              )}
-            </BlockStack>
-          </Card>
-        </Layout.Section>
+        <Section title={t("sync.exports")}>
+          {data.exports.length === 0 ? (
+            <EmptyState heading={t("sync.noExports")} image="">
+              <p>{t("sync.exportsHelp")}</p>
+            </EmptyState>
+          ) : (
+            <DataTable
+              columnContentTypes={["text", "text", "text"]}
+              headings={[t("sync.col.customer"), t("sync.col.requested"), ""]}
+              rows={data.exports.map((e) => [
+                e.customerShopifyId,
+                formatDateTime(e.createdAt, locale),
+                <a key={e.id} href={`/app/sync/exports/${e.id}`} download>
+                  {t("sync.download")}
+                </a>,
+              ])}
+            />
+          )}
+        </Section>
       </Layout>
     </Page>
   );

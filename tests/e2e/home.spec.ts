@@ -13,4 +13,10 @@ test("the demo app opens in Chromium through the admin shell and shows its Polar
   await expect(page.getByTestId("home-kpis")).toBeVisible();
   await expect(page.getByTestId("home-kpis")).toContainText("Net revenue");
   await page.screenshot({ path: "tests/artifacts/screenshots/home-en.png", fullPage: true });
+
+  // The Data sync page shows what the webhooks stored and the sections below it.
+  await page.getByRole("navigation", { name: "Retain" }).getByRole("link", { name: "Data sync" }).click();
+  await expect(page.getByTestId("sync-counts")).toContainText(/\d+ customers · \d+ orders/);
+  await expect(page.getByRole("heading", { name: "Reconciliation", exact: true })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Failed deliveries/ })).toBeVisible();
 });
