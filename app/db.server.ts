@@ -2,18 +2,33 @@
 // better-sqlite3 (embedded default) or PostgreSQL through pg.
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { databaseProvider, resolveDatabaseUrl, type DatabaseProvider } from "../scripts/database-url";
-import { serializeSqliteClient } from "./lib/sqlite-serial.server";
+import { serializeSqliteClient, sqliteGuardOf } from "./lib/sqlite-serial.server";
 import { createSqliteAdapter } from "./lib/sqlite-adapter.server";
+import { getDirectSql, registerDirectSql, type DirectSql } from "./lib/direct-sql.server";
 
 export type Db = PrismaClient;
 
 export function createPrismaClient(rawUrl: string | undefined = process.env.DATABASE_URL): PrismaClient {
   const url = resolveDatabaseUrl(rawUrl);
   if (databaseProvider(url) === "postgresql") {
-    return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }) });
+    // One pool shared by Prisma and direct SQL (app/lib/direct-sql.server.ts).
+    const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    registerDirectSql(client, { provider: "postgresql", pool });
+    return client;
   }
-  return serializeSqliteClient(new PrismaClient({ adapter: createSqliteAdapter(url) }));
+  const factory = createSqliteAdapter(url);
+  const base = new PrismaClient({ adapter: factory });
+  const client = serializeSqliteClient(base);
+  registerDirectSql(client, { provider: "sqlite", factory, guard: sqliteGuardOf(client)!, client });
+  return client;
+}
+
+/** Direct SQL on this client's connection (hot paths only; see app/lib/direct-sql.server.ts). */
+export function directSql(db: PrismaClient): DirectSql {
+  return getDirectSql(db);
 }
 
 export function currentProvider(): DatabaseProvider {

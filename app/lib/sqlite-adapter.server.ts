@@ -16,6 +16,13 @@ interface RawSqlite {
   pragma(sql: string): unknown;
 }
 
+/** The better-sqlite3 connection behind each adapter factory, once connected (for direct SQL). */
+const connections = new WeakMap<object, unknown>();
+
+export function sqliteConnectionOf(factory: object): unknown {
+  return connections.get(factory);
+}
+
 export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
 export function createSqliteAdapter(url: string): Factory {
@@ -29,10 +36,15 @@ export function createSqliteAdapter(url: string): Factory {
     client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
     return adapter;
   };
-  return {
+  const factory = {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => tune(await inner.connect()),
+    connect: async () => {
+      const adapter = tune(await inner.connect());
+      connections.set(factory, (adapter as unknown as { client: RawSqlite }).client);
+      return adapter;
+    },
     connectToShadowDb: async () => tune(await inner.connectToShadowDb()),
-  } as unknown as Factory;
+  };
+  return factory as unknown as Factory;
 }

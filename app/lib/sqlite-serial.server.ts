@@ -8,7 +8,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { PrismaClient } from "@prisma/client";
 
-class AsyncLock {
+export class AsyncLock {
   private tail: Promise<void> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.tail.then(fn, fn);
@@ -18,6 +18,18 @@ class AsyncLock {
     );
     return result;
   }
+}
+
+/** The lock and transaction context of a serialized client, for direct SQL on the same connection. */
+export interface SqliteGuard {
+  lock: AsyncLock;
+  inTransaction: AsyncLocalStorage<true>;
+}
+
+const guards = new WeakMap<object, SqliteGuard>();
+
+export function sqliteGuardOf(client: object): SqliteGuard | undefined {
+  return guards.get(client);
 }
 
 export function serializeSqliteClient(base: PrismaClient): PrismaClient {
@@ -34,7 +46,7 @@ export function serializeSqliteClient(base: PrismaClient): PrismaClient {
     },
   }) as unknown as PrismaClient;
 
-  return new Proxy(extended, {
+  const serialized = new Proxy(extended, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (prop === "$transaction" && typeof value === "function") {
@@ -46,4 +58,6 @@ export function serializeSqliteClient(base: PrismaClient): PrismaClient {
       return value;
     },
   });
+  guards.set(serialized, { lock, inTransaction });
+  return serialized;
 }

@@ -9,8 +9,10 @@ import { getHomeSummary } from "~/services/home.server";
 import { getSetupGuide, themeEditorLinks, type SetupStep } from "~/services/setup-guide.server";
 import { getInsights } from "~/services/analytics/insights.server";
 import { KpiCards } from "~/components/analytics/kpi-cards";
-import { useLocale, useT } from "~/i18n";
-import { formatNumber } from "~/components/analytics/format";
+import { useT } from "~/i18n";
+import { useFormat } from "~/i18n/format";
+import { RecomputeProgressView } from "~/components/analytics/recompute-progress";
+import { usePollWhile } from "~/components/shared/use-poll";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -22,7 +24,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   ]);
   // KPIs appear once the first analytics recompute has run.
   const kpis = insights.state === "ready" && insights.kpis ? { report: insights.kpis, currency: insights.currencyCode, timeZone: insights.timeZone } : null;
-  return { ...summary, guide, kpis, links: themeEditorLinks(session.shop, apiKey) };
+  // A running analytics recompute shows its progress here too (read from the job row).
+  return { ...summary, guide, kpis, recompute: insights.recompute, links: themeEditorLinks(session.shop, apiKey) };
 };
 
 function StepRow({ step, index, links }: { step: SetupStep; index: number; links: { addBlock: string; activateEmbed: string } }) {
@@ -62,8 +65,9 @@ function StepRow({ step, index, links }: { step: SetupStep; index: number; links
 export default function Home() {
   const data = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
+  const f = useFormat({ currency: data.currencyCode, timeZone: data.timeZone });
   const { guide } = data;
+  usePollWhile(data.recompute !== null);
   return (
     <Page title={t("home.title")}>
       <TitleBar title={t("home.title")} />
@@ -76,7 +80,7 @@ export default function Home() {
               </Text>
               <Text as="p">
                 <span data-testid="sync-summary">
-                  {t("home.synced", { customers: formatNumber(data.customers, locale), orders: formatNumber(data.orders, locale) })}
+                  {t("home.synced", { customers: f.number(data.customers), orders: f.number(data.orders) })}
                 </span>
               </Text>
             </BlockStack>
@@ -104,6 +108,13 @@ export default function Home() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        {data.recompute ? (
+          <Layout.Section>
+            <Card>
+              <RecomputeProgressView progress={data.recompute} />
+            </Card>
+          </Layout.Section>
+        ) : null}
         {data.kpis ? (
           <Layout.Section>
             <Card>

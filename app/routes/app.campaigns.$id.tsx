@@ -2,8 +2,8 @@
 // and incremental margin with 95 % CIs, cumulative revenue per customer by group,
 // and cancel (with a confirmation) while the campaign runs.
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
-import { Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Modal, Page, ProgressBar, Text } from "@shopify/polaris";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { Banner, BlockStack, Card, DataTable, InlineGrid, InlineStack, Layout, Modal, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { useEffect, useState } from "react";
@@ -11,12 +11,15 @@ import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { getCampaign, progressOf } from "~/services/campaigns/campaigns.server";
 import { CampaignServiceError } from "~/services/campaigns/errors.server";
-import { actorOf, runCancelAction } from "~/services/campaigns/page.server";
+import { actorOf, launchProgressOf, readLaunchJob, runCancelAction } from "~/services/campaigns/page.server";
 import { buildCampaignReport } from "~/services/campaigns/results.server";
-import { useLocale, useT } from "~/i18n";
+import { useT } from "~/i18n";
+import { useFormat } from "~/i18n/format";
+import type { Formatter } from "~/lib/format";
 import { CampaignStatusBadge } from "~/components/campaigns/status-badge";
 import { CumulativeRevenueChart } from "~/components/campaigns/results-chart";
-import { formatMoney, formatNumber } from "~/components/analytics/format";
+import { LaunchProgress } from "~/components/campaigns/launch-progress";
+import { usePollWhile } from "~/components/shared/use-poll";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
 
@@ -30,8 +33,23 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     throw err;
   }
   const progress = progressOf(campaign);
-  const header = { id: campaign.id, name: campaign.name, status: campaign.status, progress };
-  if (campaign.status === "DRAFT" || campaign.status === "LAUNCHING" || campaign.status === "FAILED") return { header, report: null };
+  const launching = campaign.status === "DRAFT" || campaign.status === "LAUNCHING";
+  const [shopRow, job] = await Promise.all([
+    prisma.shop.findUnique({ where: { shop: session.shop }, select: { currencyCode: true } }),
+    launching ? readLaunchJob(prisma, session.shop, campaign.id) : null,
+  ]);
+  const header = {
+    id: campaign.id,
+    name: campaign.name,
+    status: campaign.status,
+    progress,
+    launch: launchProgressOf(campaign, job),
+    // Offer windows are whole UTC days (the wizard sends YYYY-MM-DDT00:00:00Z), so they are shown in UTC.
+    startsAt: campaign.startsAt.toISOString(),
+    endsAt: campaign.endsAt.toISOString(),
+    currency: shopRow?.currencyCode ?? "USD",
+  };
+  if (launching || campaign.status === "FAILED") return { header, report: null };
   return { header, report: await buildCampaignReport(prisma, campaign, new Date()) };
 };
 
@@ -45,9 +63,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 type Report = NonNullable<Awaited<ReturnType<typeof loader>>["report"]>;
 type EstimateJson = Report["results"]["incrementalMargin"];
 
-function pct(x: number | null | undefined, locale: string, digits = 1): string {
-  return x === null || x === undefined ? "—" : `${formatNumber(x * 100, locale, digits)} %`;
-}
 
 function MetricCard({ title, estimate, format, testId }: { title: string; estimate: EstimateJson; format: (v: number) => string; testId: string }) {
   const t = useT();
@@ -76,28 +91,26 @@ function MetricCard({ title, estimate, format, testId }: { title: string; estima
 export default function CampaignResults() {
   const { header, report } = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
-  const revalidator = useRevalidator();
   const [confirming, setConfirming] = useState(false);
   const launching = header.status === "LAUNCHING" || header.status === "DRAFT";
-  useEffect(() => {
-    if (!launching) return;
-    const id = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
-    return () => clearInterval(id);
-  }, [launching, revalidator]);
+  // The launch job updates the campaign row after every batch: poll until it is RUNNING (or failed).
+  usePollWhile(launching);
   useEffect(() => {
     if (fetcher.data?.ok) setConfirming(false);
   }, [fetcher.data]);
 
   const cancellable = header.status === "RUNNING" || header.status === "LAUNCHING";
-  const currency = report?.currency ?? "USD";
-  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const currency = report?.currency ?? header.currency;
+  const f = useFormat({ currency, timeZone: "UTC" });
+  const money = (minor: number) => f.money(minor);
+  const pct = (x: number | null | undefined, digits = 1) => f.percent(x, digits);
   const p = header.progress;
 
   return (
     <Page
       title={header.name}
+      subtitle={t("campaigns.window", { start: f.date(header.startsAt), end: f.date(header.endsAt) })}
       titleMetadata={<CampaignStatusBadge status={header.status} />}
       backAction={{ content: t("campaigns.title"), url: "/app/campaigns" }}
       secondaryActions={cancellable ? [{ content: t("campaigns.cancel.action"), destructive: true, onAction: () => setConfirming(true) }] : []}
@@ -123,10 +136,7 @@ export default function CampaignResults() {
         {launching ? (
           <Layout.Section>
             <Card>
-              <BlockStack gap="200">
-                <Text as="p">{t("campaigns.launching", { treated: formatNumber(p.treated ?? 0, locale), control: formatNumber(p.control ?? 0, locale) })}</Text>
-                <ProgressBar progress={p.treated ? Math.min(100, (100 * Math.max(p.tagged ?? 0, p.codesCreated ?? 0)) / p.treated) : 5} />
-              </BlockStack>
+              <LaunchProgress progress={header.launch} />
             </Card>
           </Layout.Section>
         ) : null}
@@ -141,12 +151,12 @@ export default function CampaignResults() {
           <>
             <Layout.Section>
               <Banner tone={report.verdict.significant ? (report.verdict.kind === "significant_gain" ? "success" : "critical") : "info"} title={t("campaigns.results.verdict")}>
-                <p data-testid="campaign-verdict">{t(`campaigns.verdict.${report.verdict.kind}`, verdictParams(report, money, t))}</p>
+                <p data-testid="campaign-verdict">{t(`campaigns.verdict.${report.verdict.kind}`, verdictParams(report, f, t))}</p>
               </Banner>
             </Layout.Section>
             <Layout.Section>
               <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-                <MetricCard title={t("campaigns.results.conversion")} estimate={report.results.conversionDifference} format={(v) => pct(v, locale)} testId="metric-conversion" />
+                <MetricCard title={t("campaigns.results.conversion")} estimate={report.results.conversionDifference} format={(v) => pct(v)} testId="metric-conversion" />
                 <MetricCard title={t("campaigns.results.rpc")} estimate={report.results.revenuePerCustomerDifference} format={money} testId="metric-rpc" />
                 <MetricCard title={t("campaigns.results.incrementalRevenue")} estimate={report.results.incrementalRevenue} format={money} testId="metric-revenue" />
                 <MetricCard title={t("campaigns.results.incrementalMargin")} estimate={report.results.incrementalMargin} format={money} testId="metric-margin" />
@@ -163,11 +173,11 @@ export default function CampaignResults() {
                     headings={["", t("campaigns.results.customers"), t("campaigns.results.buyers"), t("campaigns.results.conversionRate"), t("campaigns.results.rpcShort"), t("campaigns.results.discount")]}
                     rows={(["treatment", "control"] as const).map((g) => {
                       const s = report.results[g];
-                      return [t(`campaigns.results.${g}`), formatNumber(s.n, locale), formatNumber(s.conversions, locale), pct(s.conversionRate, locale), s.revenuePerCustomer === null ? "—" : money(s.revenuePerCustomer), money(s.discountMinor)];
+                      return [t(`campaigns.results.${g}`), f.number(s.n), f.number(s.conversions), pct(s.conversionRate), s.revenuePerCustomer === null ? "—" : money(s.revenuePerCustomer), money(s.discountMinor)];
                     })}
                   />
                   <Text as="p" tone="subdued" variant="bodySm">
-                    {t("campaigns.results.attribution", { redemptions: formatNumber(report.redemptions, locale), orders: formatNumber(report.orders.treatment + report.orders.control, locale), margin: pct(report.results.grossMarginRate, locale, 0) })}
+                    {t("campaigns.results.attribution", { redemptions: f.number(report.redemptions), orders: f.number(report.orders.treatment + report.orders.control), margin: pct(report.results.grossMarginRate, 0) })}
                   </Text>
                 </BlockStack>
               </Card>
@@ -198,15 +208,16 @@ export default function CampaignResults() {
   );
 }
 
-function verdictParams(report: Report, money: (minor: number) => string, t: ReturnType<typeof useT>): Record<string, string | number> {
+function verdictParams(report: Report, f: Formatter, t: ReturnType<typeof useT>): Record<string, string | number> {
   const v = report.verdict.params;
+  const money = (minor: number) => f.money(minor);
   const effect = v.effect === undefined ? "" : money(report.verdict.kind === "significant_loss" ? Math.abs(v.effect) : v.effect);
   return {
     effect,
     lower: v.lower === undefined ? "" : money(v.lower),
     upper: v.upper === undefined ? "" : money(v.upper),
-    days: v.days ?? "",
-    daysLeft: v.daysLeft ?? "",
+    days: v.days === undefined ? "" : f.number(v.days),
+    daysLeft: v.daysLeft === undefined ? "" : f.number(v.daysLeft),
     detail: v.reason ? t(`campaigns.results.reason.${v.reason}`) : (v.detail ?? ""),
   };
 }

@@ -1,15 +1,15 @@
 // Campaign list with status badges; a running list refreshes while something launches.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link as RemixLink, useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, DataTable, EmptyState, Layout, Link, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { useEffect } from "react";
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { listCampaigns } from "~/services/campaigns/campaigns.server";
 import { useLocale, useT } from "~/i18n";
 import { CampaignStatusBadge } from "~/components/campaigns/status-badge";
-import { formatNumber } from "~/components/analytics/format";
+import { formatDate, formatNumber } from "~/lib/format";
+import { usePollWhile } from "~/components/shared/use-poll";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -20,14 +20,9 @@ export default function CampaignList() {
   const { campaigns } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
-  const revalidator = useRevalidator();
-  const launching = campaigns.some((c) => c.status === "LAUNCHING");
-  useEffect(() => {
-    if (!launching) return;
-    const id = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 3000);
-    return () => clearInterval(id);
-  }, [launching, revalidator]);
-  const date = (iso: string) => new Date(iso).toLocaleDateString(locale, { timeZone: "UTC" });
+  usePollWhile(campaigns.some((c) => c.status === "LAUNCHING"), 3000);
+  // Offer windows are whole UTC days (the wizard sends YYYY-MM-DDT00:00:00Z): shown as those days.
+  const date = (iso: string) => formatDate(iso, "UTC", locale);
 
   return (
     <Page title={t("campaigns.title")} subtitle={t("campaigns.subtitle")} primaryAction={{ content: t("campaigns.create"), url: "/app/campaigns/new" }}>

@@ -12,12 +12,13 @@ import { authenticate } from "~/shopify.server";
 import { RFM_GROUPS } from "~/domain/analytics/rfm";
 import { actorOf, runWizardAction, type WizardResult } from "~/services/campaigns/page.server";
 import { useLocale, useT } from "~/i18n";
-import { formatMoney, formatNumber, minorDigits } from "~/components/analytics/format";
+import { currencyDigits, dayInTimeZone, formatMoney, formatNumber } from "~/lib/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const shop = await prisma.shop.findUnique({ where: { shop: session.shop }, select: { currencyCode: true } });
-  const today = new Date().toISOString().slice(0, 10);
+  const shop = await prisma.shop.findUnique({ where: { shop: session.shop }, select: { currencyCode: true, ianaTimezone: true } });
+  // The date inputs start on the shop's today, not the server's UTC day.
+  const today = dayInTimeZone(new Date(), shop?.ianaTimezone ?? "UTC");
   return { currency: shop?.currencyCode ?? "USD", today };
 };
 
@@ -62,7 +63,7 @@ const num = (s: string) => (s.trim() === "" ? undefined : Number(s));
 
 /** Wizard fields → the service's input (money to minor units, percentages to ratios). */
 function toPayload(f: FormState, currency: string) {
-  const scale = 10 ** minorDigits(currency);
+  const scale = 10 ** currencyDigits(currency);
   const minor = (s: string) => (num(s) === undefined ? undefined : Math.round(num(s)! * scale));
   const range = (min?: number, max?: number) => (min === undefined && max === undefined ? undefined : { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) });
   const ratio = (s: string) => (num(s) === undefined ? undefined : num(s)! / 100);

@@ -10,7 +10,7 @@ import { getCustomerDetail } from "~/services/analytics/customers.server";
 import { getCustomerLoyalty } from "~/services/loyalty/customer.server";
 import { CustomerLoyaltyCard } from "~/components/loyalty/customer-loyalty-card";
 import { useLocale, useT } from "~/i18n";
-import { formatDate, formatMoney, formatNumber, formatPercent } from "~/components/analytics/format";
+import { formatDate, formatMoney, formatNumber, formatPercent } from "~/lib/format";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -54,7 +54,7 @@ export default function CustomerPage() {
                 value={formatMoney(m.predictedClvMinor, currency, locale)}
                 help={m.clvLowMinor !== null && m.clvHighMinor !== null ? t("customers.detail.clvRange", { low: formatMoney(m.clvLowMinor, currency, locale), high: formatMoney(m.clvHighMinor, currency, locale) }) : t("customers.detail.noRange")}
               />
-              <Stat label={t("customers.detail.historicalClv")} value={formatMoney(m.historicalClvMinor, currency, locale)} help={t("customers.detail.orders", { count: m.ordersCount })} />
+              <Stat label={t("customers.detail.historicalClv")} value={formatMoney(m.historicalClvMinor, currency, locale)} help={t("customers.detail.orders", { count: formatNumber(m.ordersCount, locale) })} />
               <Stat label={t("customers.detail.pAlive")} value={formatPercent(m.pAlive, locale, 0)} help={m.churnRisk ? t(`customers.risk.${m.churnRisk}`) : t("customers.detail.noPAlive")} />
               <Stat label={t("customers.detail.expectedPurchases")} value={formatNumber(m.expectedPurchases, locale, 2)} />
               <Stat label={t("customers.detail.nextOrder")} value={formatDate(m.nextOrderAt, tz, locale)} help={t("customers.detail.nextOrderHelp")} />
@@ -62,7 +62,7 @@ export default function CustomerPage() {
                 <BlockStack gap="100">
                   <Text as="h3" variant="headingSm">{t("customers.detail.rfmGroup")}</Text>
                   <Text as="p" variant="headingLg">{t(`segments.group.${m.rfmGroup}`)}</Text>
-                  {m.rfm ? <Text as="p" tone="subdued">{t("customers.detail.rfmScores", { r: m.rfm.r, f: m.rfm.f, m: m.rfm.m })}</Text> : null}
+                  {m.rfm ? <Text as="p" tone="subdued">{t("customers.detail.rfmScores", { r: formatNumber(m.rfm.r, locale), f: formatNumber(m.rfm.f, locale), m: formatNumber(m.rfm.m, locale) })}</Text> : null}
                   <Text as="p" tone="subdued" variant="bodySm">{t(`segments.description.${m.rfmGroup}`) === `segments.description.${m.rfmGroup}` ? m.rfmDescription : t(`segments.description.${m.rfmGroup}`)}</Text>
                   {m.previousRfmGroup && m.previousRfmGroup !== m.rfmGroup ? (
                     <Badge>{t("customers.detail.previousGroup", { group: t(`segments.group.${m.previousRfmGroup}`) })}</Badge>
@@ -80,7 +80,7 @@ export default function CustomerPage() {
         <Layout.Section>
           <Card>
             <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{t("customers.detail.history", { shown: detail.orders.length, total: detail.ordersTotal })}</Text>
+              <Text as="h2" variant="headingMd">{t("customers.detail.history", { shown: formatNumber(detail.orders.length, locale), total: formatNumber(detail.ordersTotal, locale) })}</Text>
               <DataTable
                 columnContentTypes={["text", "text", "numeric", "numeric", "numeric", "text"]}
                 headings={[t("customers.detail.order"), t("customers.detail.date"), t("customers.detail.total"), t("customers.detail.refunded"), t("customers.detail.net"), t("customers.detail.status")]}
@@ -95,7 +95,7 @@ export default function CustomerPage() {
               />
               {m ? (
                 <Text as="p" tone="subdued" variant="bodySm">
-                  {t("customers.detail.modelInputs", { x: m.frequency, tx: formatNumber(m.recencyWeeks, locale, 1), T: formatNumber(m.ageWeeks, locale, 1), model: m.model ?? "—", date: formatDate(m.computedAt, tz, locale) })}
+                  {t("customers.detail.modelInputs", { x: formatNumber(m.frequency, locale), tx: formatNumber(m.recencyWeeks, locale, 1), T: formatNumber(m.ageWeeks, locale, 1), model: m.model ?? "—", date: formatDate(m.computedAt, tz, locale) })}
                 </Text>
               ) : null}
             </BlockStack>

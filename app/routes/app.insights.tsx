@@ -1,23 +1,25 @@
 // Insights dashboard: KPIs with period comparison, cohorts, CLV, segments,
 // backtest and model info. Reads the precomputed ANALYTICS snapshot.
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Card, InlineStack, Layout, Link, List, Page, Select, Text, TextField, Button } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
-import { getInsights, InsightsInputError, type InsightsRange } from "~/services/analytics/insights.server";
-import { useLocale, useT } from "~/i18n";
+import { getInsights, InsightsInputError, requestRecompute, type InsightsRange } from "~/services/analytics/insights.server";
+import { useT } from "~/i18n";
+import { useFormat } from "~/i18n/format";
 import { KpiCards } from "~/components/analytics/kpi-cards";
 import { CohortHeatmap, type CohortMeasure } from "~/components/analytics/cohort-heatmap";
 import { SegmentTable } from "~/components/analytics/segment-table";
 import { BacktestCharts, ChartsProvider, ClvDistributionChart } from "~/components/analytics/charts";
 import { ModelInfo, SufficiencyBanner } from "~/components/analytics/model-info";
 import { AnalyticsSkeleton, ErrorBanner, NoAnalyticsYet } from "~/components/analytics/states";
-import { formatDate, formatMoney, formatNumber } from "~/components/analytics/format";
+import { RecomputeProgressView } from "~/components/analytics/recompute-progress";
+import { usePollWhile } from "~/components/shared/use-poll";
 import { STANDARD_RANGES } from "~/components/analytics/types";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: vizStyles }];
@@ -47,6 +49,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const insights = await getInsights(prisma, session.shop, { range: { kind: "standard", range: "30d" } });
     return { insights, cohortMeasure: query.cohorts as CohortMeasure, error: err.reason };
   }
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "recompute") return Response.json({ ok: false, error: "unknown_action" }, { status: 400 });
+  await requestRecompute(prisma, session.shop, new Date());
+  return { ok: true as const };
 };
 
 function RangePicker() {
@@ -84,20 +94,58 @@ function RangePicker() {
 export default function Insights() {
   const { insights, cohortMeasure, error } = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
+  const f = useFormat({ currency: insights.currencyCode, timeZone: insights.timeZone });
   const navigation = useNavigation();
   const [params, setParams] = useSearchParams();
+  const recompute = useFetcher<typeof action>();
   const title = t("insights.title");
+  const progress = insights.recompute;
+  // Poll the job row while a recompute is queued or running; the loader stops it by returning null.
+  usePollWhile(progress !== null);
+  // Say so when a run this page watched has finished and the numbers below are new.
+  const watched = useRef(false);
+  useEffect(() => {
+    if (progress) watched.current = true;
+    else if (watched.current) {
+      watched.current = false;
+      window.shopify?.toast.show(t("insights.recompute.finished"));
+    }
+  }, [progress, t]);
+  useEffect(() => {
+    if (recompute.data?.ok) window.shopify?.toast.show(t("insights.recompute.requested"));
+  }, [recompute.data, t]);
   // A new range or cohort view reloads this page (a custom range is computed on demand): show the skeleton meanwhile.
   if (navigation.state === "loading" && navigation.location.pathname === "/app/insights") return <AnalyticsSkeleton title={title} />;
-  const { currencyCode: currency, timeZone } = insights;
+  const { currencyCode: currency } = insights;
+  const running = progress?.status === "running";
 
   return (
-    <Page title={title} subtitle={insights.asOf ? t("insights.asOf", { date: formatDate(insights.asOf, timeZone, locale) }) : undefined}>
+    <Page
+      title={title}
+      subtitle={insights.asOf ? t("insights.asOf", { date: f.dateTime(insights.asOf) }) : undefined}
+      primaryAction={{
+        content: t("insights.recompute.action"),
+        onAction: () => recompute.submit({ intent: "recompute" }, { method: "post" }),
+        loading: recompute.state !== "idle",
+        // A running job picks up new data through its queued follow-up; with no orders there is nothing to compute.
+        disabled: running || insights.orderCount === 0,
+      }}
+    >
       <TitleBar title={title} />
       <BlockStack gap="500">
         {error ? <ErrorBanner message={t(`insights.error.${error}`)} /> : null}
-        {insights.refreshing && insights.state === "ready" ? <Banner tone="info" title={t("insights.refreshing")} /> : null}
+        {progress ? (
+          <Card>
+            <BlockStack gap="200">
+              <RecomputeProgressView progress={progress} />
+              {insights.state === "ready" ? (
+                <Text as="p" tone="subdued" variant="bodySm">
+                  {t("insights.refreshing")}
+                </Text>
+              ) : null}
+            </BlockStack>
+          </Card>
+        ) : null}
         {insights.state !== "ready" ? (
           <NoAnalyticsYet state={insights.state} />
         ) : (
@@ -110,7 +158,7 @@ export default function Insights() {
                       <Text as="h2" variant="headingMd">{t("insights.kpis.title")}</Text>
                       <RangePicker />
                     </InlineStack>
-                    {insights.kpis ? <KpiCards report={insights.kpis} currency={currency} timeZone={timeZone} /> : null}
+                    {insights.kpis ? <KpiCards report={insights.kpis} currency={currency} timeZone={insights.timeZone} /> : null}
                   </BlockStack>
                 </Card>
               </Layout.Section>
@@ -122,14 +170,14 @@ export default function Insights() {
                       <Text as="h2" variant="headingMd">{t("insights.clv.title")}</Text>
                       <SufficiencyBanner clv={insights.clv} />
                       <Text as="p">
-                        {t("insights.clv.total", { total: formatMoney(insights.clv.totalPredictedClvMinor, currency, locale) })}
+                        {t("insights.clv.total", { total: f.money(insights.clv.totalPredictedClvMinor) })}
                       </Text>
                       {insights.clv.distribution.length > 0 ? <ClvDistributionChart distribution={insights.clv.distribution} currency={currency} /> : null}
                       <Text as="p" tone="subdued">
                         {t("insights.churn.summary", {
-                          high: formatNumber(insights.clv.churn.counts.HIGH, locale),
-                          medium: formatNumber(insights.clv.churn.counts.MEDIUM, locale),
-                          low: formatNumber(insights.clv.churn.counts.LOW, locale),
+                          high: f.number(insights.clv.churn.counts.HIGH),
+                          medium: f.number(insights.clv.churn.counts.MEDIUM),
+                          low: f.number(insights.clv.churn.counts.LOW),
                         })}
                       </Text>
                     </BlockStack>
@@ -145,15 +193,15 @@ export default function Insights() {
                     {insights.movement ? (
                       <BlockStack gap="200">
                         <Text as="h3" variant="headingSm">
-                          {t("segments.movement.title", { date: formatDate(insights.movement.since, timeZone, locale) })}
+                          {t("segments.movement.title", { date: f.date(insights.movement.since) })}
                         </Text>
                         <Text as="p">
-                          {t("segments.movement.summary", { moved: insights.movement.moved, unchanged: insights.movement.unchanged, entered: insights.movement.entered, left: insights.movement.left })}
+                          {t("segments.movement.summary", { moved: f.number(insights.movement.moved), unchanged: f.number(insights.movement.unchanged), entered: f.number(insights.movement.entered), left: f.number(insights.movement.left) })}
                         </Text>
                         <List>
-                          {insights.movement.flows.slice(0, 6).map((f) => (
-                            <List.Item key={`${f.from}-${f.to}`}>
-                              {t("segments.movement.flow", { from: t(`segments.group.${f.from}`), to: t(`segments.group.${f.to}`), customers: formatNumber(f.customers, locale) })}
+                          {insights.movement.flows.slice(0, 6).map((flow) => (
+                            <List.Item key={`${flow.from}-${flow.to}`}>
+                              {t("segments.movement.flow", { from: t(`segments.group.${flow.from}`), to: t(`segments.group.${flow.to}`), customers: f.number(flow.customers) })}
                             </List.Item>
                           ))}
                         </List>

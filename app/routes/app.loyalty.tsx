@@ -12,12 +12,17 @@ import { authenticate } from "~/shopify.server";
 import { FINANCIAL_STATUSES, currencyExponent, parseProgramSettings, previewEarn, type ProgramSettings } from "~/domain/loyalty";
 import { actorOf, runProgramAction } from "~/services/loyalty/admin-page.server";
 import { getActiveProgram } from "~/services/loyalty/program.server";
-import { useT } from "~/i18n";
+import { useLocale, useT } from "~/i18n";
+import { usePoints } from "~/i18n/format";
+import { formatDate, formatMoney } from "~/lib/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const program = await getActiveProgram(prisma, session.shop);
-  return { enabled: program.enabled, settings: program.settings, today: new Date().toISOString() };
+  const [program, shop] = await Promise.all([
+    getActiveProgram(prisma, session.shop),
+    prisma.shop.findUnique({ where: { shop: session.shop }, select: { ianaTimezone: true } }),
+  ]);
+  return { enabled: program.enabled, settings: program.settings, today: new Date().toISOString(), timeZone: shop?.ianaTimezone ?? "UTC" };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -104,9 +109,11 @@ function fromDraft(d: Draft, currency: string): Record<string, unknown> {
 }
 
 export default function LoyaltySettingsPage() {
-  const { enabled, settings, today } = useLoaderData<typeof loader>();
+  const { enabled, settings, today, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
+  const locale = useLocale();
+  const points = usePoints();
   const submit = useSubmit();
   const busy = useNavigation().state !== "idle";
   const [draft, setDraft] = useState<Draft>(() => toDraft(settings as ProgramSettings));
@@ -120,11 +127,14 @@ export default function LoyaltySettingsPage() {
     try {
       const s = parseProgramSettings({ ...(settings as ProgramSettings), ...fromDraft(draft, settings.currency) });
       const sample = 80 * 10 ** currencyExponent(s.currency);
-      return previewEarn(s, sample, s.currency, new Date(today)).text;
+      // The domain computes the points and the date; the words and formats are the admin's.
+      const earned = previewEarn(s, sample, s.currency, new Date(today));
+      const params = { amount: formatMoney(sample, s.currency, locale), points: points(earned.points), date: formatDate(earned.spendableAt, timeZone, locale) };
+      return t(s.earn.pendingDays === 0 ? "loyalty.earn.preview.now" : "loyalty.earn.preview.on", params);
     } catch {
       return null;
     }
-  }, [draft, settings, today]);
+  }, [draft, settings, today, timeZone, locale, points, t]);
 
   const save = (event: FormEvent) => {
     event.preventDefault();

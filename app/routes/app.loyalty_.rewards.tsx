@@ -8,7 +8,8 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { useState, type FormEvent } from "react";
 import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
-import { currencyExponent, formatMoney, type Reward } from "~/domain/loyalty";
+import { currencyExponent, type Reward } from "~/domain/loyalty";
+import { formatMoney, formatNumber, formatPercent } from "~/lib/format";
 import { actorOf, runRewardAction } from "~/services/loyalty/admin-page.server";
 import { getActiveProgram } from "~/services/loyalty/program.server";
 import { useLocale, useT } from "~/i18n";
@@ -84,7 +85,7 @@ export default function LoyaltyRewardsPage() {
     if (draft) submit({ intent: "upsert", reward: JSON.stringify(fromDraft(draft, scale)) }, { method: "post" });
   };
   const describe = (r: Reward) =>
-    r.type === "FIXED_AMOUNT" ? t("loyalty.rewards.fixed", { amount: formatMoney(r.amountMinor, currency, locale) }) : r.type === "PERCENT" ? t("loyalty.rewards.percent", { percent: r.percent }) : t("loyalty.rewards.freeShipping");
+    r.type === "FIXED_AMOUNT" ? t("loyalty.rewards.fixed", { amount: formatMoney(r.amountMinor, currency, locale) }) : r.type === "PERCENT" ? t("loyalty.rewards.percent", { percent: formatPercent(r.percent / 100, locale, 0) }) : t("loyalty.rewards.freeShipping");
 
   return (
     <Page title={t("loyalty.rewards.title")} backAction={{ content: t("loyalty.title"), url: "/app/loyalty" }} primaryAction={{ content: t("loyalty.rewards.add"), onAction: () => setDraft({ ...EMPTY }) }}>
@@ -132,7 +133,7 @@ export default function LoyaltyRewardsPage() {
                       <Text as="h3" variant="headingSm">{r.name}</Text>
                       <Badge tone={r.enabled ? "success" : undefined}>{r.enabled ? t("loyalty.rewards.active") : t("loyalty.rewards.disabled")}</Badge>
                     </InlineStack>
-                    <Text as="p" tone="subdued">{t("loyalty.rewards.summary", { what: describe(r as Reward), cost: r.costPoints, days: r.codeValidityDays })}</Text>
+                    <Text as="p" tone="subdued">{t("loyalty.rewards.summary", { what: describe(r as Reward), cost: formatNumber(r.costPoints, locale), days: formatNumber(r.codeValidityDays, locale) })}</Text>
                   </BlockStack>
                   <InlineStack gap="200">
                     <Button onClick={() => setDraft(toDraft(r as Reward, scale))}>{t("loyalty.rewards.editButton")}</Button>

@@ -12,7 +12,7 @@ import { readLatestSnapshot } from "~/services/analytics/insights.server";
 import { RFM_GROUPS } from "~/domain/analytics";
 import { useLocale, useT } from "~/i18n";
 import { CustomerTable } from "~/components/analytics/customer-table";
-import { formatMoney, formatNumber, formatPercent } from "~/components/analytics/format";
+import { formatMoney, formatNumber, formatPercent } from "~/lib/format";
 
 const querySchema = z.object({
   q: z.string().max(200).optional(),

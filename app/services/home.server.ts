@@ -11,6 +11,7 @@ export async function getHomeSummary(db: PrismaClient, shop: string) {
     shop,
     shopName: shopRow?.name ?? shop,
     currencyCode: shopRow?.currencyCode ?? "USD",
+    timeZone: shopRow?.ianaTimezone ?? "UTC",
     customers,
     orders,
   };

@@ -3,9 +3,9 @@
 import { BarChart, LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { BlockStack, DataTable, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
-import { useLocale, useT } from "~/i18n";
+import { useT } from "~/i18n";
+import { useFormat } from "~/i18n/format";
 import { ClientOnly } from "./client-only";
-import { formatMoney, formatNumber } from "./format";
 import type { BacktestJson, ClvJson } from "./types";
 
 export function ChartsProvider({ children }: { children: ReactNode }) {
@@ -14,23 +14,23 @@ export function ChartsProvider({ children }: { children: ReactNode }) {
 
 export function ClvDistributionChart({ distribution, currency }: { distribution: ClvJson["distribution"]; currency: string }) {
   const t = useT();
-  const locale = useLocale();
+  const f = useFormat({ currency });
   const label = (b: ClvJson["distribution"][number]) =>
     b.toMinor === null
-      ? t("insights.clv.bucketOpen", { from: formatMoney(b.fromMinor, currency, locale, { compact: true }) })
-      : `${formatMoney(b.fromMinor, currency, locale, { compact: true })}–${formatMoney(b.toMinor, currency, locale, { compact: true })}`;
+      ? t("insights.clv.bucketOpen", { from: f.money(b.fromMinor, { compact: true }) })
+      : `${f.money(b.fromMinor, { compact: true })}–${f.money(b.toMinor, { compact: true })}`;
   const data = [{ name: t("insights.clv.customers"), data: distribution.map((b) => ({ key: label(b), value: b.customers })) }];
   return (
     <BlockStack gap="200">
       <div style={{ height: 260 }} aria-hidden="true">
-        <ClientOnly>{() => <BarChart data={data} showLegend={false} isAnimated={false} />}</ClientOnly>
+        <ClientOnly>{() => <BarChart data={data} showLegend={false} isAnimated={false} yAxisOptions={{ labelFormatter: f.chart.number }} tooltipOptions={{ valueFormatter: f.chart.number }} />}</ClientOnly>
       </div>
       <details>
         <summary>{t("insights.chart.showData")}</summary>
         <DataTable
           columnContentTypes={["text", "numeric"]}
           headings={[t("insights.clv.range"), t("insights.clv.customers")]}
-          rows={distribution.map((b) => [label(b), formatNumber(b.customers, locale)])}
+          rows={distribution.map((b) => [label(b), f.number(b.customers)])}
         />
       </details>
     </BlockStack>
@@ -39,7 +39,7 @@ export function ClvDistributionChart({ distribution, currency }: { distribution:
 
 export function BacktestCharts({ backtest }: { backtest: BacktestJson }) {
   const t = useT();
-  const locale = useLocale();
+  const f = useFormat();
   const buckets = [
     { name: t("insights.backtest.actual"), data: backtest.buckets.map((b) => ({ key: b.label, value: b.actualMean })) },
     { name: t("insights.backtest.predicted"), data: backtest.buckets.map((b) => ({ key: b.label, value: b.predictedMean })) },
@@ -55,19 +55,25 @@ export function BacktestCharts({ backtest }: { backtest: BacktestJson }) {
     <BlockStack gap="300">
       <Text as="h3" variant="headingSm">{t("insights.backtest.byFrequency")}</Text>
       <div style={{ height: 260 }} aria-hidden="true">
-        <ClientOnly>{() => <BarChart data={buckets} isAnimated={false} xAxisOptions={{ labelFormatter: (v) => String(v) }} />}</ClientOnly>
+        <ClientOnly>{() => <BarChart data={buckets} isAnimated={false} xAxisOptions={{ labelFormatter: (v) => String(v) }} yAxisOptions={{ labelFormatter: f.chart.number }} tooltipOptions={{ valueFormatter: f.chart.number }} />}</ClientOnly>
       </div>
       <DataTable
         columnContentTypes={["text", "numeric", "numeric", "numeric"]}
         headings={[t("insights.backtest.frequency"), t("insights.backtest.customers"), t("insights.backtest.actual"), t("insights.backtest.predicted")]}
-        rows={backtest.buckets.map((b) => [b.label, formatNumber(b.customers, locale), formatNumber(b.actualMean, locale, 2), formatNumber(b.predictedMean, locale, 2)])}
+        rows={backtest.buckets.map((b) => [b.label, f.number(b.customers), f.number(b.actualMean, 2), f.number(b.predictedMean, 2)])}
       />
       <Text as="h3" variant="headingSm">{t("insights.backtest.overTime")}</Text>
       <div style={{ height: 260 }} aria-hidden="true">
-        <ClientOnly>{() => <LineChart data={tracking} isAnimated={false} />}</ClientOnly>
+        <ClientOnly>{() => <LineChart
+              data={tracking}
+              isAnimated={false}
+              xAxisOptions={{ labelFormatter: f.chart.number }}
+              yAxisOptions={{ labelFormatter: f.chart.number }}
+              tooltipOptions={{ valueFormatter: f.chart.number, titleFormatter: (week) => t("insights.backtest.week", { week: f.chart.number(week) }) }}
+            />}</ClientOnly>
       </div>
       <Text as="p" tone="subdued" variant="bodySm">
-        {t("insights.backtest.note", { calibrationEnd: backtest.calibrationEnd ?? "—", weeks: formatNumber(backtest.holdoutWeeks, locale, 1) })}
+        {t("insights.backtest.note", { calibrationEnd: f.day(backtest.calibrationEnd), weeks: f.number(backtest.holdoutWeeks, 1) })}
       </Text>
     </BlockStack>
   );

@@ -2,7 +2,8 @@
 // shaded cells. Every cell shows its value as text; colour only reinforces it.
 import { BlockStack, Text } from "@shopify/polaris";
 import { useLocale, useT } from "~/i18n";
-import { formatMoney, formatMonth, formatNumber, formatPercent, heatColor } from "./format";
+import { formatMoney, formatMonth, formatNumber, formatPercent } from "~/lib/format";
+import { heatColor } from "./format";
 import type { CohortJson } from "./types";
 
 export type CohortMeasure = "activeShare" | "cumulativePerCustomerMinor";
@@ -25,7 +26,7 @@ export function CohortHeatmap({ cohorts, months, currency, measure = "activeShar
               <th scope="col" style={cell}>{t("insights.cohorts.size")}</th>
               {Array.from({ length: months }, (_, k) => (
                 <th scope="col" key={k} style={cell}>
-                  {t("insights.cohorts.month", { k })}
+                  {t("insights.cohorts.month", { k: formatNumber(k, locale) })}
                 </th>
               ))}
             </tr>

@@ -5,7 +5,7 @@ import { Badge, BlockStack, IndexTable, Link, Pagination, Select, Text, TextFiel
 import { useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { useLocale, useT } from "~/i18n";
-import { formatDate, formatMoney, formatNumber, formatPercent } from "./format";
+import { formatDate, formatMoney, formatNumber, formatPercent } from "~/lib/format";
 
 export interface CustomerTableRow {
   customerShopifyId: string;
@@ -117,7 +117,7 @@ export function CustomerTable({
           hasNext={page < pages}
           onPrevious={() => update({ page: String(page - 1) })}
           onNext={() => update({ page: String(page + 1) })}
-          label={t("customers.page", { page, pages })}
+          label={t("customers.page", { page: formatNumber(page, locale), pages: formatNumber(pages, locale) })}
         />
       </InlineStack>
     </BlockStack>

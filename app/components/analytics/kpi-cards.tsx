@@ -2,7 +2,8 @@
 // previous period of equal length.
 import { Badge, BlockStack, Box, Card, InlineGrid, Text, Tooltip } from "@shopify/polaris";
 import { useLocale, useT } from "~/i18n";
-import { formatChange, formatDate, formatKpi } from "./format";
+import { formatDate } from "~/lib/format";
+import { formatChange, formatKpi } from "./format";
 import { KPI_KIND, LOWER_IS_BETTER, type KpiReportJson } from "./types";
 
 export function KpiCards({ report, currency, timeZone }: { report: KpiReportJson; currency: string; timeZone: string }) {

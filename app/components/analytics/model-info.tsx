@@ -2,7 +2,7 @@
 // small-data banner with the threshold.
 import { Banner, BlockStack, DataTable, List, Text } from "@shopify/polaris";
 import { useLocale, useT } from "~/i18n";
-import { formatNumber, formatPercent } from "./format";
+import { formatNumber, formatPercent } from "~/lib/format";
 import type { ClvJson, FitJson } from "./types";
 
 function fitRows(fit: FitJson, locale: string): string[][] {
@@ -15,11 +15,12 @@ function fitRows(fit: FitJson, locale: string): string[][] {
 
 export function SufficiencyBanner({ clv }: { clv: ClvJson }) {
   const t = useT();
+  const locale = useLocale();
   if (clv.status === "ok") return null;
   if (clv.status === "insufficient-data" && clv.threshold && clv.have) {
     return (
       <Banner tone="info" title={t("insights.clv.insufficient.title")}>
-        <p>{t("insights.clv.insufficient.body", { customers: clv.have.customers, repeaters: clv.have.repeaters, needCustomers: clv.threshold.customers, needRepeaters: clv.threshold.repeaters })}</p>
+        <p>{t("insights.clv.insufficient.body", { customers: formatNumber(clv.have.customers, locale), repeaters: formatNumber(clv.have.repeaters, locale), needCustomers: formatNumber(clv.threshold.customers, locale), needRepeaters: formatNumber(clv.threshold.repeaters, locale) })}</p>
       </Banner>
     );
   }
@@ -40,12 +41,12 @@ export function ModelInfo({ clv }: { clv: ClvJson }) {
         <List.Item>{t("insights.model.used", { model: clv.model ? t(`insights.model.name.${clv.model}`) : "—" })}</List.Item>
         {clv.selectionRule ? <List.Item>{t("insights.model.rule", { rule: clv.selectionRule })}</List.Item> : null}
         <List.Item>
-          {t("insights.model.horizon", { months: 12, rate: formatPercent(clv.discountRate, locale, 1) })}
+          {t("insights.model.horizon", { months: formatNumber(12, locale), rate: formatPercent(clv.discountRate, locale, 1) })}
         </List.Item>
         {clv.fit ? (
           <List.Item>
             {t(clv.fit.converged ? "insights.model.converged" : "insights.model.notConverged", {
-              iterations: clv.fit.iterations,
+              iterations: formatNumber(clv.fit.iterations, locale),
               ll: formatNumber(clv.fit.logLikelihood, locale, 2),
             })}
           </List.Item>
@@ -53,7 +54,7 @@ export function ModelInfo({ clv }: { clv: ClvJson }) {
         <List.Item>
           {clv.spend?.model === "gamma-gamma" ? t("insights.model.spendGg") : t("insights.model.spendAov", { note: clv.spend && "note" in clv.spend ? (clv.spend.note ?? "") : "" })}
         </List.Item>
-        <List.Item>{clv.rangeDraws > 0 ? t("insights.model.range", { draws: clv.rangeDraws }) : t("insights.model.noRange")}</List.Item>
+        <List.Item>{clv.rangeDraws > 0 ? t("insights.model.range", { draws: formatNumber(clv.rangeDraws, locale) }) : t("insights.model.noRange")}</List.Item>
       </List>
       {clv.fit ? (
         <DataTable

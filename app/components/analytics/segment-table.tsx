@@ -2,7 +2,7 @@
 // to the segment's customer list.
 import { DataTable, Link, Text } from "@shopify/polaris";
 import { useLocale, useT } from "~/i18n";
-import { formatMoney, formatNumber, formatPercent } from "./format";
+import { formatMoney, formatNumber, formatPercent } from "~/lib/format";
 import type { SegmentJson } from "./types";
 
 export function SegmentTable({ segments, currency }: { segments: SegmentJson[]; currency: string }) {

@@ -3,9 +3,9 @@
 // exact values to screen readers.
 import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
 import { BlockStack, DataTable } from "@shopify/polaris";
-import { useLocale, useT } from "~/i18n";
+import { useT } from "~/i18n";
+import { useFormat } from "~/i18n/format";
 import { ClientOnly } from "~/components/analytics/client-only";
-import { formatMoney, minorDigits } from "~/components/analytics/format";
 
 export interface SeriesPoint {
   date: string;
@@ -15,13 +15,14 @@ export interface SeriesPoint {
 
 export function CumulativeRevenueChart({ series, currency }: { series: SeriesPoint[]; currency: string }) {
   const t = useT();
-  const locale = useLocale();
+  const f = useFormat({ currency });
   // At most ~60 points keeps the line readable for long campaigns.
   const step = Math.max(1, Math.ceil(series.length / 60));
   const shown = series.filter((_, i) => i % step === 0 || i === series.length - 1);
+  // Values stay in minor units; the shared formatter turns them into money on the axis and in tooltips.
   const data = [
-    { name: t("campaigns.results.treatment"), data: shown.map((p) => ({ key: p.date, value: p.treatment / 10 ** minorDigits(currency) })) },
-    { name: t("campaigns.results.control"), data: shown.map((p) => ({ key: p.date, value: p.control / 10 ** minorDigits(currency) })) },
+    { name: t("campaigns.results.treatment"), data: shown.map((p) => ({ key: p.date, value: p.treatment })) },
+    { name: t("campaigns.results.control"), data: shown.map((p) => ({ key: p.date, value: p.control })) },
   ];
   return (
     <BlockStack gap="200">
@@ -30,7 +31,13 @@ export function CumulativeRevenueChart({ series, currency }: { series: SeriesPoi
         <ClientOnly>
           {() => (
             <PolarisVizProvider>
-              <LineChart data={data} isAnimated={false} />
+              <LineChart
+                data={data}
+                isAnimated={false}
+                xAxisOptions={{ labelFormatter: f.chart.day }}
+                yAxisOptions={{ labelFormatter: f.chart.moneyAxis }}
+                tooltipOptions={{ valueFormatter: f.chart.money, titleFormatter: f.chart.day, keyFormatter: f.chart.day }}
+              />
             </PolarisVizProvider>
           )}
         </ClientOnly>
@@ -40,7 +47,7 @@ export function CumulativeRevenueChart({ series, currency }: { series: SeriesPoi
         <DataTable
           columnContentTypes={["text", "numeric", "numeric"]}
           headings={[t("campaigns.results.date"), t("campaigns.results.treatment"), t("campaigns.results.control")]}
-          rows={shown.map((p) => [p.date, formatMoney(p.treatment, currency, locale), formatMoney(p.control, currency, locale)])}
+          rows={shown.map((p) => [f.day(p.date), f.money(p.treatment), f.money(p.control)])}
         />
       </details>
     </BlockStack>

@@ -5,7 +5,8 @@ import { assertValidDate } from "./time";
 import type { AnalyticsOrder } from "./types";
 
 export interface CleanOrder {
-  id: string;
+  /** Absent when prepared from columns (prepareOrderColumns), whose rows are unique by the database's key. */
+  id?: string;
   customerId: string | null;
   /** processedAt in epoch milliseconds. */
   at: number;

@@ -8,7 +8,9 @@ import {
   attachUncertainty,
   compressRfm,
   cumulativeInverseRising,
+  createKeyedMemo,
   cumulativeLogRising,
+  type CustomerCurve,
   type FitOptions,
   type ModelFit,
   type RfmRow,
@@ -161,6 +163,11 @@ function scaledBracket(params: BgNbdParams, t: number, x: number, T: number): nu
 export function bgNbdProbabilityAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
   assertPositiveParams("BG/NBD", { ...params });
   assertValidRfm({ frequency: x, recency: tx, T }, 0);
+  return probabilityAliveChecked(params, x, tx, T);
+}
+
+/** bgNbdProbabilityAlive once params and the triple are known to be valid. */
+function probabilityAliveChecked(params: BgNbdParams, x: number, tx: number, T: number): number {
   if (x === 0) return 1;
   const { r, alpha, a, b } = params;
   const d = Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx));
@@ -189,6 +196,27 @@ export function createBgNbdExpectedPurchasesCurve(params: BgNbdParams, x: number
   };
 }
 
+/**
+ * Curves for many customers: the bracket depends on (x, T, t) only, not t_x,
+ * and a shop's customers share far fewer (x, T) pairs than triples.
+ */
+export function createBgNbdCustomerCurves(params: BgNbdParams): (x: number, tx: number, T: number) => CustomerCurve {
+  assertPositiveParams("BG/NBD", { ...params });
+  const bracket = createKeyedMemo((x, T, t) => scaledBracket(params, t, x, T));
+  return (x, tx, T) => {
+    assertValidRfm({ frequency: x, recency: tx, T }, 0);
+    const alive = probabilityAliveChecked(params, x, tx, T);
+    return {
+      probabilityAlive: alive,
+      // As createBgNbdExpectedPurchasesCurve, with the bracket shared.
+      expectedPurchases: (t) => {
+        assertHorizon(t);
+        return t === 0 ? 0 : Math.max(0, bracket(x, T, t) * alive);
+      },
+    };
+  };
+}
+
 export const bgNbdModel: TransactionModel<BgNbdParams> = {
   name: "bg-nbd",
   paramNames: NAMES,
@@ -199,4 +227,5 @@ export const bgNbdModel: TransactionModel<BgNbdParams> = {
   expectedPurchasesUnconditional: bgNbdExpectedPurchasesUnconditional,
   probabilityAlive: bgNbdProbabilityAlive,
   createExpectedPurchasesCurve: createBgNbdExpectedPurchasesCurve,
+  createCustomerCurves: createBgNbdCustomerCurves,
 };

@@ -154,7 +154,7 @@ function mergeSameDays(days: number[], amounts: number[]): { days: number[]; amo
   return { days: outDays, amounts: outAmounts };
 }
 
-function summarizeWindow(c: CustomerPurchaseDays, endDay: number): CustomerSummary {
+function summarizeWindow(c: { customerId: string; days: ArrayLike<number>; amounts: ArrayLike<number> }, endDay: number): CustomerSummary {
   const first = c.days[0];
   let last = first;
   let repeats = 0;
@@ -253,4 +253,104 @@ export function assertValidRfm(row: { frequency: number; recency: number; T: num
   if (!Number.isFinite(T) || T < 0) throw bad(`T must be finite and >= 0, got ${T}`);
   if (tx > T + 1e-9) throw bad(`recency ${tx} is after T ${T}`);
   throw bad(`recency must be 0 when frequency is 0, got ${tx}`);
+}
+
+/**
+ * Transactions as columns: one row per transaction, customers as indexes into
+ * distinct ids, dates as days since 1970-01-01 (parseCalendarDay). A shop's
+ * million orders summarise without a million transaction objects.
+ */
+export interface TransactionColumns {
+  length: number;
+  /** Index into customerIds (distinct, non-empty strings). */
+  customer: Int32Array;
+  customerIds: readonly string[];
+  /** Whole days since 1970-01-01 of the calendar date. */
+  day: Float64Array;
+  amount: Float64Array;
+}
+
+/** Row i as a Transaction (date formatted back to YYYY-MM-DD). */
+function transactionAt(columns: TransactionColumns, i: number): Transaction {
+  return { customerId: columns.customerIds[columns.customer[i]], date: formatCalendarDay(columns.day[i]), amount: columns.amount[i] };
+}
+
+/** The transactions of the customers `keep` accepts (by customer index), in row order. */
+export function selectTransactions(columns: TransactionColumns, keep: (customer: number) => boolean): Transaction[] {
+  const out: Transaction[] = [];
+  for (let i = 0; i < columns.length; i++) if (keep(columns.customer[i])) out.push(transactionAt(columns, i));
+  return out;
+}
+
+/**
+ * summarizeTransactions(transactions, { observationEnd }).customers for the
+ * transactions these columns hold: same validation, same first-appearance
+ * order, same-day amounts added in row order, so the same numbers to the bit.
+ */
+export function summarizeTransactionColumns(columns: TransactionColumns, options: { observationEnd: string }): CustomerSummary[] {
+  const n = columns.length;
+  if (n === 0) throw new ClvError("empty-input", "no transactions");
+  const { customer, day, amount, customerIds } = columns;
+  // Slots in order of first appearance; rows bucketed per slot in row order.
+  const slotOf = new Int32Array(customerIds.length).fill(-1);
+  const slotCustomer: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = customer[i];
+    const id = customerIds[c];
+    if (typeof id !== "string" || id.trim() === "") {
+      throw new ClvError("invalid-transaction", `transaction ${i}: customerId must be a non-empty string`, { index: i });
+    }
+    if (!Number.isInteger(day[i])) throw new ClvError("invalid-date", `transaction ${i}: day must be a whole number, got ${day[i]}`, { index: i });
+    const a = amount[i];
+    if (!Number.isFinite(a) || a < 0) {
+      throw new ClvError("invalid-amount", `transaction ${i}: amount must be a finite number >= 0, got ${a}`, { index: i, amount: a });
+    }
+    let slot = slotOf[c];
+    if (slot < 0) {
+      slot = slotOf[c] = slotCustomer.length;
+      slotCustomer.push(c);
+      counts.push(0);
+    }
+    counts[slot] += 1;
+  }
+  const start = new Float64Array(slotCustomer.length + 1);
+  for (let s = 0; s < slotCustomer.length; s++) start[s + 1] = start[s] + counts[s];
+  const fill = start.slice(0, slotCustomer.length);
+  const days = new Float64Array(n);
+  const amounts = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const at = fill[slotOf[customer[i]]]++;
+    days[at] = day[i];
+    amounts[at] = amount[i];
+  }
+  const endDay = parseCalendarDay(options.observationEnd, "observationEnd");
+  const customers: CustomerSummary[] = [];
+  for (let s = 0; s < slotCustomer.length; s++) {
+    const from = start[s];
+    const to = start[s + 1];
+    const slotDays = days.subarray(from, to);
+    let merged: { days: ArrayLike<number>; amounts: ArrayLike<number> };
+    let increasing = true;
+    for (let k = 1; k < slotDays.length; k++) {
+      if (slotDays[k] <= slotDays[k - 1]) {
+        increasing = false;
+        break;
+      }
+    }
+    if (increasing) {
+      // As mergeSameDays' common case: 0 + a (turns a -0 into 0), in place.
+      const slotAmounts = amounts.subarray(from, to);
+      for (let k = 0; k < slotAmounts.length; k++) slotAmounts[k] = 0 + slotAmounts[k];
+      merged = { days: slotDays, amounts: slotAmounts };
+    } else {
+      merged = mergeSameDays(Array.from(slotDays), Array.from(amounts.subarray(from, to)));
+    }
+    if (merged.days[0] > endDay) continue;
+    customers.push(summarizeWindow({ customerId: customerIds[slotCustomer[s]], ...merged }, endDay));
+  }
+  if (customers.length === 0) {
+    throw new ClvError("calibration-out-of-range", `observationEnd ${options.observationEnd} is before every first purchase`);
+  }
+  return customers;
 }

@@ -9,7 +9,10 @@ import {
   assertHorizon,
   attachUncertainty,
   compressRfm,
+  createKeyedMemo,
   cumulativeLogRising,
+  type CustomerCurve,
+  type CompressedRfm,
   type FitOptions,
   type ModelFit,
   type RfmRow,
@@ -60,11 +63,56 @@ interface CustomerTerms {
 
 function customerTerms(p: ParetoNbdParams, x: number, tx: number, T: number, logRising: number): CustomerTerms {
   const { r, alpha, s, beta } = p;
+  return termsFromLogA0(p, x, T, logRising, logA0(r, alpha, s, beta, x, tx, T));
+}
+
+/** customerTerms with ln A0 given: the fit computes A0's pieces once per distinct (x, t) and combines them here. */
+function termsFromLogA0(p: ParetoNbdParams, x: number, T: number, logRising: number, logA0Value: number): CustomerTerms {
+  const { r, alpha, s, beta } = p;
   const a1 = logRising + r * Math.log(alpha) + s * Math.log(beta);
   const aliveBranch = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-  const deadBranch = Math.log(s) - Math.log(r + s + x) + logA0(r, alpha, s, beta, x, tx, T);
+  const deadBranch = Math.log(s) - Math.log(r + s + x) + logA0Value;
   const a2 = logAddExp(aliveBranch, deadBranch);
   return { logLikelihood: a1 + a2, logAlive: aliveBranch - a2 };
+}
+
+/**
+ * The A0 pieces of every customer triple, as indexes into the distinct (x, t)
+ * pairs: customers share t_x = 0 (x = 0) and T values (first-purchase days),
+ * so there are far fewer distinct pieces than triples. Each piece is the same
+ * function of the same arguments, so the likelihood is unchanged to the bit.
+ */
+interface PieceIndex {
+  x: Float64Array;
+  t: Float64Array;
+  /** Piece index of (x, t_x) and of (x, T) for each triple. */
+  upper: Int32Array;
+  lower: Int32Array;
+}
+
+function indexPieces(data: CompressedRfm): PieceIndex {
+  const byX = new Map<number, Map<number, number>>();
+  const xs: number[] = [];
+  const ts: number[] = [];
+  const slot = (x: number, t: number): number => {
+    let byT = byX.get(x);
+    if (!byT) byX.set(x, (byT = new Map()));
+    let k = byT.get(t);
+    if (k === undefined) {
+      byT.set(t, (k = xs.length));
+      xs.push(x);
+      ts.push(t);
+    }
+    return k;
+  };
+  const n = data.x.length;
+  const upper = new Int32Array(n);
+  const lower = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    upper[j] = slot(data.x[j], data.tx[j]);
+    lower[j] = slot(data.x[j], data.T[j]);
+  }
+  return { x: Float64Array.from(xs), t: Float64Array.from(ts), upper, lower };
 }
 
 function logRisingOf(r: number, x: number): number {
@@ -92,12 +140,20 @@ export function paretoNbdLogLikelihood(params: ParetoNbdParams, rows: readonly R
  */
 export function fitParetoNbd(rows: readonly RfmRow[], options: FitOptions = {}): ModelFit<ParetoNbdParams> {
   const data = compressRfm(rows);
+  const pieces = indexPieces(data);
+  const pieceValues = new Float64Array(pieces.x.length);
   const negLogLikelihood = (theta: readonly number[]): number => {
     const p = toParams(theta.map(Math.exp));
-    const rising = cumulativeLogRising(p.r, data.maxX);
+    const { r, alpha, s, beta } = p;
+    const rising = cumulativeLogRising(r, data.maxX);
+    for (let k = 0; k < pieceValues.length; k++) pieceValues[k] = logA0Piece(r, alpha, s, beta, pieces.x[k], pieces.t[k]);
     let ll = 0;
     for (let j = 0; j < data.x.length; j++) {
-      ll += data.weight[j] * customerTerms(p, data.x[j], data.tx[j], data.T[j], rising[data.x[j]]).logLikelihood;
+      // logA0 of this triple, from its two shared pieces.
+      const upper = pieceValues[pieces.upper[j]];
+      const lower = pieceValues[pieces.lower[j]];
+      const logA0Value = upper + log1mExp(Math.min(0, lower - upper));
+      ll += data.weight[j] * termsFromLogA0(p, data.x[j], data.T[j], rising[data.x[j]], logA0Value).logLikelihood;
     }
     return -ll;
   };
@@ -151,6 +207,35 @@ export function paretoNbdExpectedPurchasesUnconditional(params: ParetoNbdParams,
   return ((r * beta) / alpha) * lifetimeFactor(s, beta, 0, t);
 }
 
+/**
+ * Curves for many customers: A0's pieces depend on (x, t) and ln Γ-ratios on
+ * x only, so they are computed once per distinct value and shared.
+ */
+export function createParetoNbdCustomerCurves(params: ParetoNbdParams): (x: number, tx: number, T: number) => CustomerCurve {
+  assertPositiveParams("Pareto/NBD", { ...params });
+  const { r, alpha, s, beta } = params;
+  const piece = createKeyedMemo((x, t) => logA0Piece(r, alpha, s, beta, x, t));
+  const rising: number[] = [];
+  return (x, tx, T) => {
+    assertValidRfm({ frequency: x, recency: tx, T }, 0);
+    const upper = piece(x, tx, 0);
+    const lower = piece(x, T, 0);
+    // As logA0 and paretoNbdProbabilityAlive, from the shared pieces.
+    const logA0Value = upper + log1mExp(Math.min(0, lower - upper));
+    const logRising = (rising[x] ??= logRisingOf(r, x));
+    const alive = Math.exp(termsFromLogA0(params, x, T, logRising, logA0Value).logAlive);
+    // As createParetoNbdExpectedPurchasesCurve.
+    const scale = (alive * (r + x) * (beta + T)) / (alpha + T);
+    return {
+      probabilityAlive: alive,
+      expectedPurchases: (t) => {
+        assertHorizon(t);
+        return t === 0 ? 0 : scale * lifetimeFactor(s, beta, T, t);
+      },
+    };
+  };
+}
+
 export const paretoNbdModel: TransactionModel<ParetoNbdParams> = {
   name: "pareto-nbd",
   paramNames: NAMES,
@@ -161,4 +246,5 @@ export const paretoNbdModel: TransactionModel<ParetoNbdParams> = {
   expectedPurchasesUnconditional: paretoNbdExpectedPurchasesUnconditional,
   probabilityAlive: paretoNbdProbabilityAlive,
   createExpectedPurchasesCurve: createParetoNbdExpectedPurchasesCurve,
+  createCustomerCurves: createParetoNbdCustomerCurves,
 };

@@ -7,7 +7,7 @@
 // and the median is τ = (α+T)(2^{1/(r+x)} − 1) weeks. The median always
 // exists (the mean does not when r+x <= 1). Read it together with P(alive).
 
-import { computeCustomerClv, computeDiscountedValue, type ClvOptions } from "./clv";
+import { computeDiscountedValue, type ClvOptions } from "./clv";
 import { formatCalendarDay, parseCalendarDay, type CustomerSummary } from "./data-prep";
 import { ClvError } from "./errors";
 import { expectedAverageSpend, type GammaGammaParams } from "./gamma-gamma";
@@ -82,34 +82,36 @@ interface SharedRfmTerms {
 /**
  * The model terms of a prediction depend only on (x, t_x, T), and many
  * customers share one (all one-time buyers of the same day, for a start), so
- * each triple is evaluated once. The curve is evaluated lazily, on the same
- * horizons as an unshared call would use, and is pure, so the results are the
- * same numbers either way.
+ * each triple is evaluated once; the model's customer curves share what
+ * depends on fewer arguments. The curve is pure, so the results are the same
+ * numbers as unshared calls to expectedPurchases, probabilityAlive and
+ * createExpectedPurchasesCurve.
  */
 function createSharedRfmTerms<P>(model: TransactionModel<P>, params: P, horizon: number): (c: CustomerSummary) => SharedRfmTerms {
-  const byTriple = new Map<string, SharedRfmTerms>();
+  const curves = model.createCustomerCurves(params);
+  // Nested maps keyed by number: no string key per customer.
+  const byTriple = new Map<number, Map<number, Map<number, SharedRfmTerms>>>();
   return (c) => {
-    const key = `${c.frequency}|${c.recency}|${c.T}`;
-    let terms = byTriple.get(key);
+    const { frequency: x, recency: tx, T } = c;
+    let byRecency = byTriple.get(x);
+    if (!byRecency) byTriple.set(x, (byRecency = new Map()));
+    let byT = byRecency.get(tx);
+    if (!byT) byRecency.set(tx, (byT = new Map()));
+    let terms = byT.get(T);
     if (terms === undefined) {
+      const curve = curves(x, tx, T);
       const weeks: number[] = [];
       const values: number[] = [];
-      let compute: ((t: number) => number) | undefined;
-      const { frequency: x, recency: tx, T } = c;
-      terms = {
-        expectedPurchases: model.expectedPurchases(params, horizon, x, tx, T),
-        probabilityAlive: model.probabilityAlive(params, x, tx, T),
-        curve: (t) => {
-          const i = weeks.indexOf(t);
-          if (i >= 0) return values[i];
-          compute ??= model.createExpectedPurchasesCurve(params, x, tx, T);
-          const value = compute(t);
-          weeks.push(t);
-          values.push(value);
-          return value;
-        },
+      const remembered = (t: number): number => {
+        const i = weeks.indexOf(t);
+        if (i >= 0) return values[i];
+        const value = curve.expectedPurchases(t);
+        weeks.push(t);
+        values.push(value);
+        return value;
       };
-      byTriple.set(key, terms);
+      terms = { expectedPurchases: remembered(horizon), probabilityAlive: curve.probabilityAlive, curve: remembered };
+      byT.set(T, terms);
     }
     return terms;
   };
@@ -132,6 +134,15 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
   const modelDraws = canBootstrap
     ? drawParameterSamples(names.map((n) => params[n] as number), fit.covarianceLog!, draws, seed).map((v) => model.toParams(v))
     : [];
+  // Per draw, curves shared across customers (as computeCustomerClv per customer, without the repeats).
+  const drawCurves = modelDraws.map((p) => {
+    try {
+      return model.createCustomerCurves(p);
+    } catch (error) {
+      if (!(error instanceof ClvError)) throw error;
+      return null;
+    }
+  });
   const spendDraws =
     canBootstrap && input.spendFit?.covarianceLog && spendParams
       ? drawParameterSamples([spendParams.p, spendParams.q, spendParams.gamma], input.spendFit.covarianceLog, draws, seed + 1).map(
@@ -149,10 +160,11 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
     let clvHigh: number | null = null;
     if (modelDraws.length > 0) {
       const values: number[] = [];
-      modelDraws.forEach((p, i) => {
+      drawCurves.forEach((curves, i) => {
         try {
           const spend = spendDraws.length > 0 && spendDraws[i].q > 1 ? spendFor(c, spendDraws[i]) : expectedSpend;
-          const value = computeCustomerClv(model, p, c, spend, options.clv);
+          if (curves === null) return;
+          const value = computeDiscountedValue(curves(c.frequency, c.recency, c.T).expectedPurchases, spend, options.clv);
           if (Number.isFinite(value)) values.push(value);
         } catch (error) {
           // A draw far in the tail can defeat the special functions; it is dropped, not fatal.

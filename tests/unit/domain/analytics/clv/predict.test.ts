@@ -96,3 +96,35 @@ describe("per-customer predictions and uncertainty on CDNOW", () => {
     expect(REFERENCE_BGNBD.r).toBeGreaterThan(0);
   });
 });
+
+describe("shared customer curves (the fast path of predictCustomers)", () => {
+  const customers = loadCdnowSplit().customers;
+  const horizons = [0, 4.345, 39, 52.14];
+  for (const [model, params] of [
+    [bgNbdModel, REFERENCE_BGNBD],
+    [paretoNbdModel, REFERENCE_PNBD],
+  ] as const) {
+    it(`${model.name}: P(alive) and E[X(t)] equal the per-customer functions to the bit for all 2,357 CDNOW customers`, () => {
+      // Twice over the customers, so the second pass reads only remembered pieces.
+      const curves = (model.createCustomerCurves as (p: typeof params) => ReturnType<typeof bgNbdModel.createCustomerCurves>)(params);
+      const mismatches: string[] = [];
+      for (let pass = 0; pass < 2; pass++) {
+        for (const c of customers) {
+          const shared = curves(c.frequency, c.recency, c.T);
+          const alive = (model.probabilityAlive as (p: typeof params, x: number, tx: number, T: number) => number)(params, c.frequency, c.recency, c.T);
+          if (!Object.is(shared.probabilityAlive, alive)) mismatches.push(`${c.customerId} P(alive)`);
+          const single = (model.createExpectedPurchasesCurve as (p: typeof params, x: number, tx: number, T: number) => (t: number) => number)(params, c.frequency, c.recency, c.T);
+          for (const t of horizons) if (!Object.is(shared.expectedPurchases(t), single(t))) mismatches.push(`${c.customerId} E[X(${t})]`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+  }
+
+  it("rejects invalid parameters and triples with the same typed errors as the per-customer functions", () => {
+    expect(() => bgNbdModel.createCustomerCurves({ ...REFERENCE_BGNBD, a: -1 })).toThrow(expect.objectContaining({ reason: "invalid-parameters" }));
+    expect(() => paretoNbdModel.createCustomerCurves({ ...REFERENCE_PNBD, beta: 0 })).toThrow(expect.objectContaining({ reason: "invalid-parameters" }));
+    expect(() => bgNbdModel.createCustomerCurves(REFERENCE_BGNBD)(1, 5, 2)).toThrow(expect.objectContaining({ reason: "invalid-summary" }));
+    expect(() => paretoNbdModel.createCustomerCurves(REFERENCE_PNBD)(0, 1, 2)).toThrow(expect.objectContaining({ reason: "invalid-summary" }));
+  });
+});

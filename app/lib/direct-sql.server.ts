@@ -1,0 +1,213 @@
+// Direct SQL on the app's own database connection, for hot paths where
+// Prisma's per-query cost (0.5–2 ms through the JS query engine and driver
+// adapter) dominates: webhook accept, delivery processing, backfill upserts,
+// storefront reads. SQLite statements run on the very better-sqlite3
+// connection Prisma's adapter uses (prepared once, cached), under the same
+// process-wide lock (app/lib/sqlite-serial.server.ts), so a direct statement
+// never slips into someone else's open Prisma transaction. PostgreSQL shares
+// the pg.Pool given to the Prisma adapter. See docs/decisions/008-direct-sql-hot-paths.md.
+//
+// SQL is written once for both engines with PostgreSQL's $n placeholders, each
+// used once and in order (SQLite gets positional "?").
+import type { PrismaClient } from "@prisma/client";
+import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
+import type { DatabaseProvider } from "../../scripts/database-url";
+import { sqliteConnectionOf } from "./sqlite-adapter.server";
+import { sqliteGuardOf, type SqliteGuard } from "./sqlite-serial.server";
+
+export type SqlParam = string | number | bigint | boolean | Date | Buffer | null | undefined;
+export type SqlRow = Record<string, unknown>;
+
+export interface DirectQueries {
+  readonly provider: DatabaseProvider;
+  /** Rows of a SELECT (or of a statement with RETURNING). Dates come back as Date on PostgreSQL and ISO text on SQLite (use toDate). */
+  query<T = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+  /** Rows changed. */
+  execute(sql: string, params?: readonly SqlParam[]): Promise<number>;
+}
+
+export interface DirectSql extends DirectQueries {
+  /**
+   * One transaction (SQLite: BEGIN IMMEDIATE, so writers queue instead of
+   * failing on upgrade). Do not open a Prisma $transaction inside it. On
+   * SQLite, when called inside a Prisma transaction it joins that one.
+   */
+  transaction<T>(fn: (tx: DirectQueries) => Promise<T>): Promise<T>;
+}
+
+export class DirectSqlUnavailableError extends Error {
+  constructor() {
+    super("this Prisma client was not created by createPrismaClient (app/db.server.ts), so it has no direct SQL connection");
+    this.name = "DirectSqlUnavailableError";
+  }
+}
+
+interface Statement {
+  reader: boolean;
+  all(params: unknown[]): unknown[];
+  run(params: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): Statement;
+  exec(sql: string): void;
+}
+
+type Registration =
+  | { provider: "sqlite"; factory: object; guard: SqliteGuard; client: PrismaClient }
+  | { provider: "postgresql"; pool: Pool };
+
+const registrations = new WeakMap<object, Registration>();
+const instances = new WeakMap<object, DirectSql>();
+
+/** Called by createPrismaClient. */
+export function registerDirectSql(client: PrismaClient, registration: Registration): void {
+  registrations.set(client, registration);
+}
+
+export function getDirectSql(client: PrismaClient): DirectSql {
+  let direct = instances.get(client);
+  if (direct) return direct;
+  const reg = registrations.get(client);
+  if (!reg) throw new DirectSqlUnavailableError();
+  direct = reg.provider === "sqlite" ? createSqliteDirect(reg.client, reg.factory, reg.guard) : createPgDirect(reg.pool);
+  instances.set(client, direct);
+  return direct;
+}
+
+const placeholders = /\$\d+/g;
+
+/** The text Prisma's SQLite adapter stores for a DateTime ("…T…+00:00"), so Prisma reads direct writes back unchanged. */
+export function sqliteDateText(d: Date): string {
+  const iso = d.toISOString();
+  return `${iso.slice(0, -1)}+00:00`;
+}
+
+function sqliteParams(params: readonly SqlParam[]): unknown[] {
+  const out = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const v = params[i];
+    out[i] = v === undefined ? null : v instanceof Date ? sqliteDateText(v) : typeof v === "boolean" ? (v ? 1 : 0) : v;
+  }
+  return out;
+}
+
+const STATEMENT_CACHE_LIMIT = 512;
+
+function createSqliteDirect(client: PrismaClient, factory: object, guard: SqliteGuard): DirectSql {
+  const statements = new Map<string, Statement>();
+  let connection: SqliteConnection | undefined;
+
+  const connect = async (): Promise<SqliteConnection> => {
+    const current = sqliteConnectionOf(factory) as SqliteConnection | undefined;
+    if (current) return current;
+    // The adapter connects lazily on Prisma's first query.
+    await client.$queryRawUnsafe("SELECT 1");
+    const opened = sqliteConnectionOf(factory) as SqliteConnection | undefined;
+    if (!opened) throw new DirectSqlUnavailableError();
+    return opened;
+  };
+  const statement = (conn: SqliteConnection, sql: string): Statement => {
+    if (conn !== connection) {
+      connection = conn;
+      statements.clear();
+    }
+    let st = statements.get(sql);
+    if (!st) {
+      if (statements.size >= STATEMENT_CACHE_LIMIT) statements.clear();
+      st = conn.prepare(sql.replace(placeholders, "?"));
+      statements.set(sql, st);
+    }
+    return st;
+  };
+  const queries = (conn: SqliteConnection): DirectQueries => ({
+    provider: "sqlite",
+    query: async <T>(sql: string, params: readonly SqlParam[] = []) => {
+      const st = statement(conn, sql);
+      if (!st.reader) {
+        st.run(sqliteParams(params));
+        return [] as T[];
+      }
+      return st.all(sqliteParams(params)) as T[];
+    },
+    execute: async (sql: string, params: readonly SqlParam[] = []) => statement(conn, sql).run(sqliteParams(params)).changes,
+  });
+  // Outside a transaction each statement takes the process lock; inside one (ours or Prisma's) it runs at once.
+  // connect() may issue a Prisma query, which itself takes the lock: always call it before taking the lock.
+  const guarded = async <T>(fn: (conn: SqliteConnection) => T | Promise<T>): Promise<T> => {
+    const conn = await connect();
+    return guard.inTransaction.getStore() ? fn(conn) : guard.lock.run(async () => fn(conn));
+  };
+
+  return {
+    provider: "sqlite",
+    query: <T>(sql: string, params?: readonly SqlParam[]) => guarded((conn) => queries(conn).query<T>(sql, params)),
+    execute: (sql: string, params?: readonly SqlParam[]) => guarded((conn) => queries(conn).execute(sql, params)),
+    transaction: async <T>(fn: (tx: DirectQueries) => Promise<T>): Promise<T> => {
+      const conn = await connect();
+      if (guard.inTransaction.getStore()) return fn(queries(conn));
+      return guard.lock.run(() =>
+        guard.inTransaction.run(true, async () => {
+          conn.exec("BEGIN IMMEDIATE");
+          try {
+            const result = await fn(queries(conn));
+            conn.exec("COMMIT");
+            return result;
+          } catch (err) {
+            try {
+              conn.exec("ROLLBACK");
+            } catch {
+              // SQLite already rolled back (e.g. SQLITE_FULL); the original error matters.
+            }
+            throw err;
+          }
+        }),
+      );
+    },
+  };
+}
+
+// Prisma stores DateTime as timestamp(3) without zone holding UTC; pg would
+// read it as local time. int8 counts come back as numbers (they fit here).
+const TIMESTAMP_OID = 1114;
+const INT8_OID = 20;
+const pgTypeParsers = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === TIMESTAMP_OID && format !== "binary") return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+    if (oid === INT8_OID && format !== "binary") return (text: string) => Number(text);
+    return format === "binary" ? pg.types.getTypeParser(oid, "binary") : pg.types.getTypeParser(oid, "text");
+  },
+} as QueryConfig["types"];
+
+function pgParams(params: readonly SqlParam[]): unknown[] {
+  return params.map((v) => (v === undefined ? null : v instanceof Date ? v.toISOString() : typeof v === "bigint" ? v.toString() : v));
+}
+
+function pgQueries(runner: Pick<Pool | PoolClient, "query">): DirectQueries {
+  return {
+    provider: "postgresql",
+    query: async <T>(sql: string, params: readonly SqlParam[] = []) =>
+      (await runner.query({ text: sql, values: pgParams(params), types: pgTypeParsers })).rows as T[],
+    execute: async (sql: string, params: readonly SqlParam[] = []) =>
+      (await runner.query({ text: sql, values: pgParams(params), types: pgTypeParsers })).rowCount ?? 0,
+  };
+}
+
+function createPgDirect(pool: Pool): DirectSql {
+  return {
+    ...pgQueries(pool),
+    transaction: async <T>(fn: (tx: DirectQueries) => Promise<T>): Promise<T> => {
+      const conn = await pool.connect();
+      try {
+        await conn.query("BEGIN");
+        const result = await fn(pgQueries(conn));
+        await conn.query("COMMIT");
+        return result;
+      } catch (err) {
+        await conn.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        conn.release();
+      }
+    },
+  };
+}
