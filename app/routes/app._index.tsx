@@ -67,7 +67,7 @@ export default function Home() {
   const t = useT();
   const f = useFormat({ currency: data.currencyCode, timeZone: data.timeZone });
   const { guide } = data;
-  usePollWhile(data.recompute !== null);
+  usePollWhile(data.recompute !== null, data.recompute?.status === "running" ? 2000 : 5000);
   return (
     <Page title={t("home.title")}>
       <TitleBar title={t("home.title")} />

@@ -55,6 +55,7 @@ interface FormState {
   deliveryMode: string;
 }
 
+/** A date input's value (YYYY-MM-DD), not display text: the browser shows it in the admin's locale. */
 function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }

@@ -102,7 +102,7 @@ export default function CustomerPage() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <CustomerLoyaltyCard loyalty={loyalty as unknown as Parameters<typeof CustomerLoyaltyCard>[0]["loyalty"]} />
+          <CustomerLoyaltyCard loyalty={loyalty as unknown as Parameters<typeof CustomerLoyaltyCard>[0]["loyalty"]} timeZone={tz} />
         </Layout.Section>
       </Layout>
     </Page>

@@ -100,8 +100,8 @@ export default function Insights() {
   const recompute = useFetcher<typeof action>();
   const title = t("insights.title");
   const progress = insights.recompute;
-  // Poll the job row while a recompute is queued or running; the loader stops it by returning null.
-  usePollWhile(progress !== null);
+  // Poll the job row while a recompute is queued (slowly: it may be debounced) or running; the loader stops it by returning null.
+  usePollWhile(progress !== null, progress?.status === "running" ? 2000 : 5000);
   // Say so when a run this page watched has finished and the numbers below are new.
   const watched = useRef(false);
   useEffect(() => {

@@ -2,7 +2,7 @@
 // tags and metafields (optionally native segments), watch progress, or remove the
 // app's tags in one click.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, Checkbox, InlineStack, Layout, Modal, Page, ProgressBar, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect, useState } from "react";
@@ -12,7 +12,8 @@ import { enqueueJob } from "~/jobs/queue.server";
 import { getSegmentSyncPage, requestSegmentSync } from "~/services/segments/sync.server";
 import { actorOf } from "~/services/campaigns/page.server";
 import { useLocale, useT } from "~/i18n";
-import { formatNumber } from "~/components/analytics/format";
+import { formatNumber } from "~/lib/format";
+import { usePollWhile } from "~/components/shared/use-poll";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -41,15 +42,10 @@ export default function SegmentSync() {
   const t = useT();
   const locale = useLocale();
   const fetcher = useFetcher<{ ok: boolean; error?: string }>();
-  const revalidator = useRevalidator();
   const [createSegments, setCreateSegments] = useState(!nativeSegments);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const running = latest?.status === "PENDING" || latest?.status === "RUNNING";
-  useEffect(() => {
-    if (!running) return;
-    const id = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
-    return () => clearInterval(id);
-  }, [running, revalidator]);
+  usePollWhile(running);
   useEffect(() => {
     if (fetcher.data?.ok) setConfirmRemove(false);
   }, [fetcher.data]);

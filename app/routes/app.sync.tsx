@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect } from "react";
@@ -8,11 +8,17 @@ import prisma from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { getDataSyncPage, runDataSyncAction } from "~/services/data-sync-page.server";
 import { useLocale, useT } from "~/i18n";
-import { formatDateTime, formatNumber } from "~/components/analytics/format";
+import { formatDateTime, formatNumber } from "~/lib/format";
+import { usePollWhile } from "~/components/shared/use-poll";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return getDataSyncPage(prisma, session.shop);
+  const [page, shop] = await Promise.all([
+    getDataSyncPage(prisma, session.shop),
+    prisma.shop.findUnique({ where: { shop: session.shop }, select: { ianaTimezone: true } }),
+  ]);
+  // Event times are shown in the shop's time zone, the same on the server and in the browser.
+  return { ...page, timeZone: shop?.ianaTimezone ?? "UTC" };
 };
 
 const ActionSchema = z.discriminatedUnion("intent", [
@@ -53,15 +59,11 @@ export default function DataSync() {
   const t = useT();
   const locale = useLocale();
   const fetcher = useFetcher<{ ok: boolean; message?: string; error?: string }>();
-  const revalidator = useRevalidator();
   const busy = data.status.active.length > 0 || data.status.pendingDeliveries > 0;
+  const when = (value: string | Date | null | undefined) => formatDateTime(value, data.timeZone, locale);
 
   // Progress refreshes by itself while something runs; leaving and coming back resumes the view.
-  useEffect(() => {
-    if (!busy) return;
-    const id = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
-    return () => clearInterval(id);
-  }, [busy, revalidator]);
+  usePollWhile(busy);
 
   useEffect(() => {
     if (fetcher.data?.ok && fetcher.data.message) window.shopify?.toast.show(fetcher.data.message);
@@ -144,7 +146,7 @@ export default function DataSync() {
                           eta: p.etaSeconds === null ? "—" : formatNumber(Math.ceil(p.etaSeconds), locale),
                         })}
                         {" · "}
-                        {formatDateTime(run.startedAt, locale)}
+                        {when(run.startedAt)}
                       </Text>
                       {run.error && (
                         <Text as="p" tone="critical">
@@ -163,7 +165,7 @@ export default function DataSync() {
           {data.status.lastReconcile ? (
             <Text as="p" data-testid="reconcile-summary">
               {t("sync.reconcileSummary", {
-                when: formatDateTime(data.status.lastReconcile.finishedAt ?? data.status.lastReconcile.startedAt, locale),
+                when: when(data.status.lastReconcile.finishedAt ?? data.status.lastReconcile.startedAt),
                 customers: formatNumber(data.repaired.customers, locale),
                 orders: formatNumber(data.repaired.orders, locale),
               })}
@@ -186,8 +188,8 @@ export default function DataSync() {
               headings={[t("sync.col.topic"), t("sync.col.received"), t("sync.col.attempts"), t("sync.col.error"), ""]}
               rows={data.status.deadDeliveries.map((d) => [
                 d.topic,
-                formatDateTime(d.receivedAt, locale),
-                d.attempts,
+                when(d.receivedAt),
+                formatNumber(d.attempts, locale),
                 d.lastError ?? "",
                 <Button key={d.id} size="slim" onClick={() => submit("replay", { id: d.id })}>
                   {t("sync.replay")}
@@ -208,7 +210,7 @@ export default function DataSync() {
               headings={[t("sync.col.customer"), t("sync.col.requested"), ""]}
               rows={data.exports.map((e) => [
                 e.customerShopifyId,
-                formatDateTime(e.createdAt, locale),
+                when(e.createdAt),
                 <a key={e.id} href={`/app/sync/exports/${e.id}`} download>
                   {t("sync.download")}
                 </a>,

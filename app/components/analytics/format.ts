@@ -1,10 +1,7 @@
 // Analytics-only display helpers (KPI values by kind, heatmap colours). All
-// generic money/number/date formatting lives in app/lib/format.ts; it is
-// re-exported here so older imports keep working.
+// generic money/number/date formatting lives in app/lib/format.ts.
 import { formatChange as formatRatioChange, formatMoney, formatNumber, formatPercent } from "~/lib/format";
 import type { KpiKind, MetricJson } from "./types";
-
-export { currencyDigits as minorDigits, formatDate, formatDateTime, formatDay, formatMoney, formatMonth, formatNumber, formatPercent } from "~/lib/format";
 
 /** A KPI value by its kind; undefined metrics render as an em dash (the reason goes in a tooltip). */
 export function formatKpi(kind: KpiKind, metric: MetricJson, currency: string, locale = "en"): string {

@@ -4,17 +4,14 @@
 import { useFetcher } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineGrid, InlineStack, ProgressBar, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { formatMoney } from "~/domain/loyalty/money";
+import { formatDate, formatMoney, formatNumber, formatSignedNumber } from "~/lib/format";
 import { useLocale, useT } from "~/i18n";
 import type { CustomerLoyalty } from "~/services/loyalty/customer.server";
 
 type AdjustResult = { ok: true; message: string } | { ok: false; errors: Record<string, string> };
 
-function day(iso: string | null, locale: string): string {
-  return iso ? new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(iso)) : "—";
-}
-
-export function CustomerLoyaltyCard({ loyalty }: { loyalty: CustomerLoyalty }) {
+/** `timeZone` is the shop's (dates of lots and ledger entries); UTC when the caller has none. */
+export function CustomerLoyaltyCard({ loyalty, timeZone = "UTC" }: { loyalty: CustomerLoyalty; timeZone?: string }) {
   const t = useT();
   const locale = useLocale();
   const fetcher = useFetcher<AdjustResult>();
@@ -22,7 +19,8 @@ export function CustomerLoyaltyCard({ loyalty }: { loyalty: CustomerLoyalty }) {
   const [reason, setReason] = useState("");
   const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
   const b = loyalty.balance;
-  const n = (v: number) => new Intl.NumberFormat(locale).format(v);
+  const n = (v: number) => formatNumber(v, locale);
+  const day = (iso: string | null) => formatDate(iso, timeZone, locale);
   return (
     <Card>
       <BlockStack gap="400">
@@ -49,7 +47,7 @@ export function CustomerLoyaltyCard({ loyalty }: { loyalty: CustomerLoyalty }) {
           <DataTable
             columnContentTypes={["text", "text", "numeric", "numeric", "text", "text"]}
             headings={[t("loyalty.card.earned"), t("loyalty.card.status"), t("loyalty.card.points"), t("loyalty.card.remaining"), t("loyalty.card.spendableOn"), t("loyalty.card.expires")]}
-            rows={loyalty.lots.map((l) => [day(l.earnedAt, locale), t(`loyalty.lot.${l.status}`), n(l.points), n(l.remaining), day(l.spendableAt, locale), day(l.expiresAt, locale)])}
+            rows={loyalty.lots.map((l) => [day(l.earnedAt), t(`loyalty.lot.${l.status}`), n(l.points), n(l.remaining), day(l.spendableAt), day(l.expiresAt)])}
           />
         )}
         <Text as="h3" variant="headingSm">{t("loyalty.card.ledger")}</Text>
@@ -57,7 +55,7 @@ export function CustomerLoyaltyCard({ loyalty }: { loyalty: CustomerLoyalty }) {
           <DataTable
             columnContentTypes={["text", "text", "numeric", "text"]}
             headings={[t("loyalty.card.date"), t("loyalty.card.type"), t("loyalty.card.points"), t("loyalty.card.reason")]}
-            rows={loyalty.ledger.slice(0, 50).map((e) => [day(e.occurredAt, locale), `${t(`loyalty.entry.${e.type}`)}${e.bucket === "PENDING" ? ` (${t("loyalty.card.pending")})` : ""}`, `${e.points > 0 ? "+" : ""}${n(e.points)}`, e.actor ? `${e.reason} — ${e.actor}` : e.reason])}
+            rows={loyalty.ledger.slice(0, 50).map((e) => [day(e.occurredAt), `${t(`loyalty.entry.${e.type}`)}${e.bucket === "PENDING" ? ` (${t("loyalty.card.pending")})` : ""}`, formatSignedNumber(e.points, locale), e.actor ? `${e.reason} — ${e.actor}` : e.reason])}
           />
         )}
         <fetcher.Form method="post" action="/app/loyalty/adjust">

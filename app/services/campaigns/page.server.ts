@@ -108,9 +108,12 @@ export function launchProgressOf(
   let unit: LaunchProgressView["unit"] = null;
   let done: number | null = null;
   let total: number | null = null;
-  if (mode === "UNIQUE_CODES") [unit, done, total] = ["codes", count(p.codesCreated) ?? 0, treated];
-  else if (mode === "SEGMENT") [unit, done, total] = ["tagged", count(p.tagged) ?? 0, treated];
-  else if (mode === "AUDIENCE_CODE") [unit, done, total] = ["codes", count(p.codesCreated) ?? 0, 1];
+  // Counts exist once the audience is frozen (treated known) and a delivery mode chosen.
+  if (treated !== null) {
+    if (mode === "UNIQUE_CODES") [unit, done, total] = ["codes", count(p.codesCreated) ?? 0, treated];
+    else if (mode === "SEGMENT") [unit, done, total] = ["tagged", count(p.tagged) ?? 0, treated];
+    else if (mode === "AUDIENCE_CODE") [unit, done, total] = ["codes", count(p.codesCreated) ?? 0, 1];
+  }
   let percent = 0;
   if (phase === "done") percent = 100;
   else if (phase === "deliver") {

@@ -75,6 +75,8 @@ describe("loyalty admin pages", () => {
     expect(visible(en)).not.toMatch(/loyalty\.[a-z]+\.[a-zA-Z]/);
     const ar = await render(settingsRoute as RouteModule, "/app/loyalty", "ar");
     expect(ar).toContain("برنامج الولاء");
+    // The preview is the admin's language too: Arabic words, 80 points in Arabic's plural form.
+    expect(visible(ar)).toMatch(/طلب بقيمة .+ يكسب (80|٨٠) نقطة، قابلة للاستخدام في/);
     expect(visible(ar)).not.toMatch(/loyalty\.[a-z]+\.[a-zA-Z]/);
   });
 
