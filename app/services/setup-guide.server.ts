@@ -1,6 +1,7 @@
 // The app home's setup guide: each step's state comes from real data, not from
 // a checkbox the merchant ticks.
 import type { PrismaClient } from "@prisma/client";
+import { log } from "~/lib/log.server";
 
 export type StepState = "done" | "in_progress" | "todo";
 
@@ -41,14 +42,24 @@ export async function getSetupGuide(db: PrismaClient, shop: string, apiKey: stri
   return { steps, complete: steps.filter((s) => s.state === "done").length };
 }
 
+// Shop → when this process last wrote storefrontSeenAt (or decided it was recent).
 const lastMarked = new Map<string, number>();
+const STOREFRONT_SEEN_INTERVAL_MS = 3600_000;
 
-/** Called by the app proxy: a signed storefront request proves the widget is live. */
+/**
+ * Called by the app proxy: a signed storefront request proves the widget is live.
+ * At most one conditional UPDATE an hour per shop and process, so the proxy's
+ * hot path stays a read; a failed write never fails the storefront request.
+ */
 export async function markStorefrontSeen(db: PrismaClient, shop: string, now = new Date()): Promise<void> {
-  // At most one query an hour per shop and process, so the proxy's hot path stays a read.
   const seen = lastMarked.get(shop);
-  if (seen !== undefined && now.getTime() - seen < 3600_000) return;
+  if (seen !== undefined && now.getTime() - seen < STOREFRONT_SEEN_INTERVAL_MS) return;
   lastMarked.set(shop, now.getTime());
-  const cutoff = new Date(now.getTime() - 3600_000);
-  await db.shop.updateMany({ where: { shop, OR: [{ storefrontSeenAt: null }, { storefrontSeenAt: { lt: cutoff } }] }, data: { storefrontSeenAt: now } });
+  const cutoff = new Date(now.getTime() - STOREFRONT_SEEN_INTERVAL_MS);
+  try {
+    await db.shop.updateMany({ where: { shop, OR: [{ storefrontSeenAt: null }, { storefrontSeenAt: { lt: cutoff } }] }, data: { storefrontSeenAt: now } });
+  } catch (err) {
+    lastMarked.delete(shop);
+    log.warn("setup-guide.storefront-seen.write-failed", { shop, error: (err as Error)?.message });
+  }
 }

@@ -14,7 +14,12 @@ export interface ProxyCaller {
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
 
 export function proxyJson(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
+  return proxyJsonText(status, JSON.stringify(body));
+}
+
+/** Same as proxyJson for a body that is already JSON text. */
+export function proxyJsonText(status: number, json: string): Response {
+  return new Response(json, {
     status,
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "private, no-store" },
   });

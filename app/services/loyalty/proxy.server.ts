@@ -1,7 +1,7 @@
 // Storefront app proxy (docs/storefront.md): what the theme extension reads
 // and how redemptions answer. The customer is only ever the signed
 // `logged_in_customer_id`; guests get program information and nothing personal.
-// GET stays on a few indexed reads and never calls the Admin API.
+// GET stays on a few indexed reads (direct SQL, proxy-read.server.ts) and never calls the Admin API.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import {
@@ -9,18 +9,17 @@ import {
   LoyaltyError,
   RewardUnavailableError,
   computeTierStatus,
-  createDefaultSettings,
   currencyExponent,
   lotsExpiringSoon,
   measureTierMetrics,
+  type LedgerState,
   type ProgramSettings,
   type Reward,
 } from "~/domain/loyalty";
 import { log } from "~/lib/log.server";
 import { LoyaltyServiceError } from "./errors.server";
-import { loadLedgerEntries, loadLedgerState } from "./ledger-store.server";
 import { scheduleMetafieldSync } from "./metafields.server";
-import { loadSettingsVersion } from "./program.server";
+import { forgetProxyProgramCache, loadProxyLedger, loadProxyProgram, readProxyStamps, type ProxyStamps } from "./proxy-read.server";
 import { minorToDecimal, redeemReward, type RedeemDeps } from "./redeem.server";
 
 export type ProxyErrorCode = "UNAUTHORIZED" | "NOT_LOGGED_IN" | "INVALID_REQUEST" | "INSUFFICIENT_POINTS" | "REWARD_DISABLED" | "TEMPORARY_FAILURE";
@@ -103,36 +102,17 @@ export function toProxyReward(settings: ProgramSettings, r: Reward): ProxyReward
   };
 }
 
-// Storefront reads are the hot path: the program row is cached for a moment
-// per process, so a settings change reaches shoppers within PROGRAM_TTL_MS.
-const PROGRAM_TTL_MS = 2000;
-const programCache = new Map<string, { at: number; value: { enabled: boolean; settings: ProgramSettings } }>();
-
-/** Program settings without writing anything: a shop that never opened the admin sees a switched-off default program. */
-async function readProgram(db: PrismaClient, shop: string, nowMs = performance.now()): Promise<{ enabled: boolean; settings: ProgramSettings }> {
-  const hit = programCache.get(shop);
-  if (hit && nowMs - hit.at < PROGRAM_TTL_MS) return hit.value;
-  const program = await db.loyaltyProgram.findUnique({ where: { shop } });
-  const value = program
-    ? { enabled: program.enabled, settings: await loadSettingsVersion(db, shop, program.currentVersion, program.updatedAt) }
-    : { enabled: false, settings: createDefaultSettings() };
-  if (programCache.size > 5000) programCache.clear();
-  programCache.set(shop, { at: nowMs, value });
-  return value;
-}
-
-/** Drops the cached program (after an admin change in this process; other processes catch up within the TTL). */
+/** Drops this process's cached program for a shop. Not needed for correctness (every GET compares the program's stamp); it frees memory after an admin change. */
 export function forgetProxyProgram(shop: string): void {
-  programCache.delete(shop);
+  forgetProxyProgramCache(shop);
 }
 
 function dateOnly(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-export async function getProxyLoyalty(db: PrismaClient, shop: string, customerShopifyId: string | null, now = new Date()): Promise<ProxyLoyalty> {
-  const { enabled, settings } = await readProgram(db, shop);
-  const program: ProxyLoyalty["program"] = {
+function buildProgram(enabled: boolean, settings: ProgramSettings): ProxyLoyalty["program"] {
+  return {
     enabled,
     pointsName: "points",
     currency: settings.currency,
@@ -142,15 +122,9 @@ export async function getProxyLoyalty(db: PrismaClient, shop: string, customerSh
     tierBasis: settings.tiers.basis,
     rewards: settings.rewards.filter((r) => r.enabled).map((r) => toProxyReward(settings, r)),
   };
-  if (!customerShopifyId) return { program, customer: null };
+}
 
-  const account = await db.loyaltyAccount.findUnique({ where: { shop_customerShopifyId: { shop, customerShopifyId } }, select: { id: true } });
-  // Lots only matter for the expiry notice.
-  const state = !account
-    ? { entries: [], lots: [] }
-    : settings.expiry.mode === "none"
-      ? { entries: await loadLedgerEntries(db, account.id), lots: [] }
-      : await loadLedgerState(db, account.id);
+function buildCustomer(settings: ProgramSettings, state: LedgerState, now: Date): NonNullable<ProxyLoyalty["customer"]> {
   let pending = 0;
   let available = 0;
   for (const e of state.entries) {
@@ -172,16 +146,57 @@ export async function getProxyLoyalty(db: PrismaClient, shop: string, customerSh
     .slice(0, 10)
     .map((e) => ({ date: dateOnly(e.date), points: e.points, label: e.label }));
   return {
-    program,
-    customer: {
-      balance: Math.max(0, available),
-      pending,
-      tier: status.current ? { name: status.current.name } : null,
-      nextTier: status.next ? { name: status.next.name, remaining: status.remainingToNext, progress: Math.floor(status.progress * 100) / 100 } : null,
-      expiring: soon.length > 0 ? { points: soon.filter((l) => dateOnly(l.expiresAt) === dateOnly(soon[0].expiresAt)).reduce((s, l) => s + l.points, 0), on: dateOnly(soon[0].expiresAt) } : null,
-      activity,
-    },
+    balance: Math.max(0, available),
+    pending,
+    tier: status.current ? { name: status.current.name } : null,
+    nextTier: status.next ? { name: status.next.name, remaining: status.remainingToNext, progress: Math.floor(status.progress * 100) / 100 } : null,
+    expiring: soon.length > 0 ? { points: soon.filter((l) => dateOnly(l.expiresAt) === dateOnly(soon[0].expiresAt)).reduce((s, l) => s + l.points, 0), on: dateOnly(soon[0].expiresAt) } : null,
+    activity,
   };
+}
+
+async function composeProxyLoyalty(db: PrismaClient, shop: string, customerShopifyId: string | null, stamps: ProxyStamps, now: Date): Promise<ProxyLoyalty> {
+  const { enabled, settings } = await loadProxyProgram(db, shop, stamps);
+  const program = buildProgram(enabled, settings);
+  if (!customerShopifyId) return { program, customer: null };
+  // Reading never creates a member row; lots only matter for the expiry notice.
+  const state = stamps.account ? await loadProxyLedger(db, stamps.account.id, settings.expiry.mode !== "none") : { entries: [], lots: [] };
+  return { program, customer: buildCustomer(settings, state, now) };
+}
+
+export async function getProxyLoyalty(db: PrismaClient, shop: string, customerShopifyId: string | null, now = new Date()): Promise<ProxyLoyalty> {
+  return composeProxyLoyalty(db, shop, customerShopifyId, await readProxyStamps(db, shop, customerShopifyId), now);
+}
+
+// The serialized answer per (shop, customer), reused while the program and
+// account stamps read by this very request are unchanged (readProxyStamps: any
+// process's ledger write or settings save moves one). The tier window and the
+// expiry notice also move with the clock, so an answer is rebuilt at least
+// every RESPONSE_MAX_AGE_MS.
+export const RESPONSE_MAX_AGE_MS = 60_000;
+const RESPONSE_CACHE_LIMIT = 10_000;
+const responses = new Map<string, { stamp: string; builtAt: number; body: string }>();
+
+/** GET /apps/retain/loyalty's JSON body (what getProxyLoyalty returns, serialized). */
+export async function getProxyLoyaltyJson(db: PrismaClient, shop: string, customerShopifyId: string | null, now = new Date()): Promise<string> {
+  const stamps = await readProxyStamps(db, shop, customerShopifyId);
+  const stamp = stamps.account ? `${stamps.program}|${stamps.account.id}:${stamps.account.version}` : stamps.program;
+  const key = `${shop}\n${customerShopifyId ?? ""}`;
+  const t = now.getTime();
+  const hit = responses.get(key);
+  if (hit && hit.stamp === stamp && t >= hit.builtAt && t - hit.builtAt < RESPONSE_MAX_AGE_MS) return hit.body;
+  const body = JSON.stringify(await composeProxyLoyalty(db, shop, customerShopifyId, stamps, now));
+  // Oldest-first eviction (Map keeps insertion order).
+  responses.delete(key);
+  if (responses.size >= RESPONSE_CACHE_LIMIT) responses.delete(responses.keys().next().value as string);
+  responses.set(key, { stamp, builtAt: t, body });
+  return body;
+}
+
+/** Forget every cached storefront answer (tests; a bulk repair of ledger rows that bypassed the account version). */
+export function clearProxyResponses(): void {
+  responses.clear();
+  forgetProxyProgramCache();
 }
 
 export const redeemBodySchema = z.object({
@@ -208,7 +223,7 @@ export async function redeemViaProxy(
   try {
     const out = await redeemReward(db, shop, customerShopifyId, rewardId, requestKey, now, deps);
     if (!out.replayed) await scheduleMetafieldSync(db, shop, now).catch((err) => log.warn("loyalty.metafields.schedule-failed", { shop, error: (err as Error)?.message }));
-    const { settings } = await readProgram(db, shop);
+    const { settings } = await loadProxyProgram(db, shop, await readProxyStamps(db, shop, null));
     return {
       status: 200,
       body: { ok: true, code: out.code, balance: out.balance, reward: out.reward ? toProxyReward(settings, out.reward) : null, expiresAt: out.expiresAt.toISOString() },
