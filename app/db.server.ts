@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { databaseProvider, resolveDatabaseUrl, type DatabaseProvider } from "../scripts/database-url";
 import { serializeSqliteClient, sqliteGuardOf } from "./lib/sqlite-serial.server";
-import { createSqliteAdapter } from "./lib/sqlite-adapter.server";
+import { createSqliteAdapter, sqliteConnectionOf } from "./lib/sqlite-adapter.server";
 import { getDirectSql, registerDirectSql, type DirectSql } from "./lib/direct-sql.server";
 
 export type Db = PrismaClient;
@@ -22,7 +22,7 @@ export function createPrismaClient(rawUrl: string | undefined = process.env.DATA
   const factory = createSqliteAdapter(url);
   const base = new PrismaClient({ adapter: factory });
   const client = serializeSqliteClient(base);
-  registerDirectSql(client, { provider: "sqlite", factory, guard: sqliteGuardOf(client)!, client });
+  registerDirectSql(client, { provider: "sqlite", connection: () => sqliteConnectionOf(factory), guard: sqliteGuardOf(client)!, client });
   return client;
 }
 

@@ -3,6 +3,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import {
   ApiVersion,
   AppDistribution,
+  LogSeverity,
   shopifyApp,
 } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
@@ -43,6 +44,11 @@ const shopify = shopifyApp({
       await onShopAuthenticated(prisma, session.shop);
     },
   },
+  // The library logs every webhook and app-proxy call at INFO ("Authenticating …"):
+  // one line per storefront request is noise and measurable CPU at volume. Our own
+  // structured logs (app/lib/log.server.ts) say what happened; RETAIN_LOG=debug
+  // brings the library's lines back.
+  logger: { level: process.env.RETAIN_LOG === "debug" ? LogSeverity.Debug : LogSeverity.Warning },
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 

@@ -12,7 +12,6 @@
 import type { PrismaClient } from "@prisma/client";
 import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
 import type { DatabaseProvider } from "../../scripts/database-url";
-import { sqliteConnectionOf } from "./sqlite-adapter.server";
 import { sqliteGuardOf, type SqliteGuard } from "./sqlite-serial.server";
 
 export type SqlParam = string | number | bigint | boolean | Date | Buffer | null | undefined;
@@ -53,11 +52,16 @@ interface SqliteConnection {
 }
 
 type Registration =
-  | { provider: "sqlite"; factory: object; guard: SqliteGuard; client: PrismaClient }
+  | { provider: "sqlite"; connection: () => unknown; guard: SqliteGuard; client: PrismaClient }
   | { provider: "postgresql"; pool: Pool };
 
-const registrations = new WeakMap<object, Registration>();
-const instances = new WeakMap<object, DirectSql>();
+// On globalThis so a second copy of this module (Vite dev reloads, a bench that
+// imports both the sources and the build) sees the client db.server.ts parked there.
+const registry = ((globalThis as { __retainDirectSql?: { registrations: WeakMap<object, Registration>; instances: WeakMap<object, DirectSql> } }).__retainDirectSql ??= {
+  registrations: new WeakMap(),
+  instances: new WeakMap(),
+});
+const { registrations, instances } = registry;
 
 /** Called by createPrismaClient. */
 export function registerDirectSql(client: PrismaClient, registration: Registration): void {
@@ -69,7 +73,7 @@ export function getDirectSql(client: PrismaClient): DirectSql {
   if (direct) return direct;
   const reg = registrations.get(client);
   if (!reg) throw new DirectSqlUnavailableError();
-  direct = reg.provider === "sqlite" ? createSqliteDirect(reg.client, reg.factory, reg.guard) : createPgDirect(reg.pool);
+  direct = reg.provider === "sqlite" ? createSqliteDirect(reg.client, reg.connection, reg.guard) : createPgDirect(reg.pool);
   instances.set(client, direct);
   return direct;
 }
@@ -93,16 +97,16 @@ function sqliteParams(params: readonly SqlParam[]): unknown[] {
 
 const STATEMENT_CACHE_LIMIT = 512;
 
-function createSqliteDirect(client: PrismaClient, factory: object, guard: SqliteGuard): DirectSql {
+function createSqliteDirect(client: PrismaClient, adapterConnection: () => unknown, guard: SqliteGuard): DirectSql {
   const statements = new Map<string, Statement>();
   let connection: SqliteConnection | undefined;
 
   const connect = async (): Promise<SqliteConnection> => {
-    const current = sqliteConnectionOf(factory) as SqliteConnection | undefined;
+    const current = adapterConnection() as SqliteConnection | undefined;
     if (current) return current;
     // The adapter connects lazily on Prisma's first query.
     await client.$queryRawUnsafe("SELECT 1");
-    const opened = sqliteConnectionOf(factory) as SqliteConnection | undefined;
+    const opened = adapterConnection() as SqliteConnection | undefined;
     if (!opened) throw new DirectSqlUnavailableError();
     return opened;
   };
