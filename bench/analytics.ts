@@ -103,6 +103,7 @@ async function recompute(size: number): Promise<void> {
       orders: result.orders,
       total_ms: totalMs,
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      clvThread: result.clvThread,
       stages: result.stages,
       clv: { status: clv.status, model: clv.model, rangeDraws: clv.rangeDraws, converged: clv.fit?.converged ?? null, logLikelihood: clv.fit?.logLikelihood ?? null },
     }),

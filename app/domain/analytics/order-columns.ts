@@ -58,8 +58,8 @@ export function prepareOrderColumns(columns: OrderColumns): PreparedOrders {
     const o: CleanOrder = {
       customerId: c < 0 ? null : columns.customerIds[c],
       at: at[i],
-      netMinor: totalMinor[i] - refundedMinor[i],
-      refundedMinor: refundedMinor[i],
+      netMinor: small(totalMinor[i] - refundedMinor[i]),
+      refundedMinor: small(refundedMinor[i]),
     };
     clean[k] = o;
     if (c < 0) continue;
@@ -72,6 +72,15 @@ export function prepareOrderColumns(columns: OrderColumns): PreparedOrders {
     }
   }
   return { clean, byCustomer };
+}
+
+/**
+ * A whole number read from a Float64Array, as a small integer when it fits:
+ * V8 then stores it in the object itself rather than in a separate boxed
+ * double (a million orders: ~30 MB less heap and faster scans in every report).
+ */
+function small(v: number): number {
+  return v <= 0x3fffffff && v >= -0x40000000 ? v | 0 : v;
 }
 
 const RADIX_BITS = 16;
@@ -100,13 +109,24 @@ export function stableSortByTime(rows: Uint32Array, at: Float64Array): Uint32Arr
     return Uint32Array.from(Array.from(rows).sort((a, b) => at[a] - at[b] || a - b));
   }
   const passes = span < RADIX ? 1 : span < RADIX * RADIX ? 2 : 3;
-  let from = Uint32Array.from(rows);
-  let to = new Uint32Array(n);
+  // The key (a whole number below 2^48) travels with its row in two 32-bit
+  // halves, so each pass reads sequentially instead of gathering at[row].
+  let rowsFrom = Uint32Array.from(rows);
+  let lowFrom = new Uint32Array(n);
+  let highFrom = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const key = at[rowsFrom[k]] - min;
+    lowFrom[k] = key % 4294967296;
+    highFrom[k] = Math.floor(key / 4294967296);
+  }
+  let rowsTo = new Uint32Array(n);
+  let lowTo = new Uint32Array(n);
+  let highTo = new Uint32Array(n);
   const counts = new Uint32Array(RADIX);
   for (let pass = 0; pass < passes; pass++) {
-    const divisor = 2 ** (RADIX_BITS * pass);
+    const digitOf = (k: number) => (pass === 0 ? lowFrom[k] & 0xffff : pass === 1 ? lowFrom[k] >>> 16 : highFrom[k] & 0xffff);
     counts.fill(0);
-    for (let k = 0; k < n; k++) counts[Math.floor((at[from[k]] - min) / divisor) % RADIX] += 1;
+    for (let k = 0; k < n; k++) counts[digitOf(k)] += 1;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = counts[d];
@@ -114,10 +134,14 @@ export function stableSortByTime(rows: Uint32Array, at: Float64Array): Uint32Arr
       sum += c;
     }
     for (let k = 0; k < n; k++) {
-      const row = from[k];
-      to[counts[Math.floor((at[row] - min) / divisor) % RADIX]++] = row;
+      const to = counts[digitOf(k)]++;
+      rowsTo[to] = rowsFrom[k];
+      lowTo[to] = lowFrom[k];
+      highTo[to] = highFrom[k];
     }
-    [from, to] = [to, from];
+    [rowsFrom, rowsTo] = [rowsTo, rowsFrom];
+    [lowFrom, lowTo] = [lowTo, lowFrom];
+    [highFrom, highTo] = [highTo, highFrom];
   }
-  return from;
+  return rowsFrom;
 }

@@ -124,6 +124,11 @@ export function scoreQuintiles(values: readonly number[], direction: "higher-is-
   });
 }
 
+/** classifyRfm for every (r, f, m), indexed by (r−1)·25 + (f−1)·5 + (m−1): one lookup per customer instead of a rule search. */
+const GROUP_BY_SCORES: readonly Exclude<RfmGroup, "PROSPECTS">[] = Array.from({ length: 125 }, (_, i) =>
+  classifyRfm(Math.floor(i / 25) + 1, (Math.floor(i / 5) % 5) + 1, (i % 5) + 1),
+);
+
 export interface RfmScores {
   r: RfmScore;
   f: RfmScore;
@@ -203,7 +208,8 @@ export function computeRfmPrepared(prepared: PreparedOrders, input: Omit<RfmInpu
 
   const scored = new Map<string, RfmCustomer>();
   buyers.forEach((b, i) => {
-    b.group = classifyRfm(r[i], f[i], m[i]);
+    // Scores from scoreQuintiles are whole numbers 1..5 by construction.
+    b.group = GROUP_BY_SCORES[(r[i] - 1) * 25 + (f[i] - 1) * 5 + (m[i] - 1)];
     b.scores = { r: r[i], f: f[i], m: m[i], fm: (f[i] + m[i]) / 2 };
     scored.set(b.customerId, b);
   });

@@ -29,7 +29,10 @@ import {
   type Transaction,
   type TransactionModelName,
 } from "~/domain/analytics/clv";
+import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { localDateKey, startOfLocalDay, type AnalyticsOrder } from "~/domain/analytics";
+import type { OrderColumns } from "~/domain/analytics/order-columns";
+import { selectTransactions, summarizeTransactionColumns, type TransactionColumns } from "~/domain/analytics/clv/data-prep";
 
 /** Share of the history held out to choose the model and show the backtest. */
 export const HOLDOUT_SHARE = 0.25;
@@ -127,6 +130,72 @@ export function createLocalDayKeyer(timeZone: string, fromMs: number, toMs: numb
 }
 
 /**
+ * instant → shop-local calendar day as days since 1970-01-01, i.e.
+ * parseCalendarDay of createLocalDayKeyer's key, without the string.
+ */
+export function createLocalDayNumberer(timeZone: string, fromMs: number, toMs: number): (instantMs: number) => number {
+  const firstKey = localDateKey(new Date(fromMs), timeZone);
+  const days: number[] = [];
+  const starts: number[] = [];
+  let day = parseCalendarDay(firstKey);
+  for (;;) {
+    const start = startOfLocalDay(formatCalendarDay(day), timeZone).getTime();
+    days.push(day);
+    starts.push(start);
+    if (start > toMs) break;
+    day += 1;
+  }
+  return (instantMs: number): number => {
+    if (instantMs < starts[0] || instantMs >= starts[starts.length - 1]) return parseCalendarDay(localDateKey(new Date(instantMs), timeZone));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= instantMs) lo = mid;
+      else hi = mid;
+    }
+    return days[lo];
+  };
+}
+
+/**
+ * buildTransactions on order columns: the same rows (counted customer orders,
+ * in column order), days as numbers, customers as indexes into the columns' ids.
+ */
+export function buildTransactionColumns(orders: OrderColumns, timeZone: string, currencyCode: string): TransactionColumns {
+  const scale = 10 ** currencyExponent(currencyCode);
+  const counted = (i: number) => orders.customer[i] >= 0 && orders.test[i] === 0 && orders.cancelled[i] === 0;
+  let minMs = Infinity;
+  let maxMs = -Infinity;
+  let count = 0;
+  for (let i = 0; i < orders.length; i++) {
+    if (!counted(i)) continue;
+    count += 1;
+    const ms = orders.at[i];
+    if (ms < minMs) minMs = ms;
+    if (ms > maxMs) maxMs = ms;
+  }
+  const columns: TransactionColumns = {
+    length: count,
+    customer: new Int32Array(count),
+    customerIds: orders.customerIds,
+    day: new Float64Array(count),
+    amount: new Float64Array(count),
+  };
+  if (count === 0) return columns;
+  const dayOf = createLocalDayNumberer(timeZone, minMs, maxMs);
+  let k = 0;
+  for (let i = 0; i < orders.length; i++) {
+    if (!counted(i)) continue;
+    columns.customer[k] = orders.customer[i];
+    columns.day[k] = dayOf(orders.at[i]);
+    columns.amount[k] = (orders.totalMinor[i] - orders.refundedMinor[i]) / scale;
+    k += 1;
+  }
+  return columns;
+}
+
+/**
  * One transaction per counted customer order (test and cancelled left out),
  * dated by the shop-local calendar day, amount = net of refunds in major
  * units. Same-day orders are merged later by the engine's data preparation.
@@ -202,6 +271,8 @@ export interface ShopClvResult {
   predictions: CustomerPrediction[];
   /** Milliseconds per step. */
   timings: Record<string, number>;
+  /** Where it ran: "worker" when startClvWorker's thread answered. */
+  thread?: "worker";
 }
 
 function summarizeFit(fit: {
@@ -291,11 +362,82 @@ export function runShopClv(orders: readonly AnalyticsOrder[], options: ShopClvOp
   return runShopClvOnTransactions(transactions, options, performance.now() - started);
 }
 
+/** What the CLV run needs from the shop's transactions, whether held as objects or as columns. */
+interface ClvSource {
+  /** Transactions held. */
+  length: number;
+  /** Distinct customers among them. */
+  customerCount(): number;
+  /** Transactions of a seeded sample of about `target` customers (all of them when fewer), as sampleCustomers. */
+  sample(customers: number, target: number, seed: number): { transactions: readonly Transaction[]; sampled: boolean };
+  /** Every customer's summary up to `today`, as summarizeInChunks. */
+  summarizeEveryone(today: string): CustomerSummary[];
+}
+
 /**
  * runShopClv on transactions already built by buildTransactions, so a caller
  * can drop its order rows before the CLV run (a million of them for a large shop).
  */
 export function runShopClvOnTransactions(transactions: readonly Transaction[], options: ShopClvOptions, prepareMs = 0): ShopClvResult {
+  return runShopClvOn(
+    {
+      length: transactions.length,
+      customerCount: () => {
+        // A loop into a Set, without an intermediate million-element id array.
+        const distinct = new Set<string>();
+        for (const t of transactions) distinct.add(t.customerId);
+        return distinct.size;
+      },
+      sample: (customers, target, seed) => {
+        const fitSet = sampleCustomers(transactions, customers, target, seed);
+        return { transactions: fitSet, sampled: fitSet !== transactions };
+      },
+      summarizeEveryone: (today) => summarizeInChunks(transactions, today),
+    },
+    options,
+    prepareMs,
+  );
+}
+
+/**
+ * runShopClvOnTransactions on transaction columns (buildTransactionColumns):
+ * the same result, without an object per transaction. Only the fit sample is
+ * materialised as Transaction objects.
+ */
+export function runShopClvOnColumns(columns: TransactionColumns, options: ShopClvOptions, prepareMs = 0): ShopClvResult {
+  let seen: Uint8Array | null = null;
+  return runShopClvOn(
+    {
+      length: columns.length,
+      customerCount: () => {
+        seen = new Uint8Array(columns.customerIds.length);
+        let distinct = 0;
+        for (let i = 0; i < columns.length; i++) {
+          const c = columns.customer[i];
+          if (seen[c] === 0) {
+            seen[c] = 1;
+            distinct += 1;
+          }
+        }
+        return distinct;
+      },
+      sample: (customers, target, seed) => {
+        if (customers <= target) return { transactions: selectTransactions(columns, () => true), sampled: false };
+        const share = target / customers;
+        // The same per-customer coin as sampleCustomers, tossed once per customer.
+        const keep = new Uint8Array(columns.customerIds.length);
+        const ids = columns.customerIds;
+        for (let c = 0; c < ids.length; c++) if (seen === null || seen[c] === 1) keep[c] = customerUniform(ids[c], seed) < share ? 1 : 0;
+        return { transactions: selectTransactions(columns, (c) => keep[c] === 1), sampled: true };
+      },
+      summarizeEveryone: (today) => summarizeTransactionColumns(columns, { observationEnd: today }),
+    },
+    options,
+    prepareMs,
+  );
+}
+
+function runShopClvOn(source: ClvSource, options: ShopClvOptions, prepareMs: number): ShopClvResult {
   const timings: Record<string, number> = {};
   const exponent = currencyExponent(options.currencyCode);
   const base = {
@@ -308,7 +450,7 @@ export function runShopClvOnTransactions(transactions: readonly Transaction[], o
   const today = localDateKey(new Date(options.now.getTime() - 1), options.timeZone);
   let started = performance.now();
   timings.prepare = prepareMs;
-  if (transactions.length === 0) {
+  if (source.length === 0) {
     return {
       ...base,
       status: "no-data",
@@ -325,20 +467,15 @@ export function runShopClvOnTransactions(transactions: readonly Transaction[], o
     };
   }
   try {
-    // A loop into a Set, without an intermediate million-element id array.
-    const distinct = new Set<string>();
-    for (const t of transactions) distinct.add(t.customerId);
-    const customerCount = distinct.size;
-    distinct.clear();
+    const customerCount = source.customerCount();
     const seed = options.seed ?? 1;
-    const fitSet = sampleCustomers(transactions, customerCount, FIT_SAMPLE_CUSTOMERS, seed);
+    const { transactions: fitSet, sampled } = source.sample(customerCount, FIT_SAMPLE_CUSTOMERS, seed);
     started = performance.now();
     const backtest = runBacktest(fitSet, today);
     timings.backtest = performance.now() - started;
 
     started = performance.now();
     const rangeDraws = options.rangeDraws ?? rangeDrawsFor(customerCount);
-    const sampled = fitSet !== transactions;
     const pipelineOptions = {
       calibrationEnd: today,
       horizonWeeks: HORIZON_WEEKS,
@@ -347,19 +484,29 @@ export function runShopClvOnTransactions(transactions: readonly Transaction[], o
       rangeDraws: sampled ? 0 : rangeDraws,
       seed,
     };
-    const result = runClvPipeline(fitSet, pipelineOptions);
+    // Fitted on a sample, the pipeline's own predictions (of the sample) would be thrown away.
+    let result = runClvPipeline(fitSet, { ...pipelineOptions, predict: !sampled });
     timings.fit = performance.now() - started;
     started = performance.now();
     let predictions = result.predictions;
     if (sampled) {
       // Fitted on the sample; predict every customer with those parameters.
-      const everyone = summarizeInChunks(transactions, today);
+      const everyone = source.summarizeEveryone(today);
       const predictionOptions = { horizonWeeks: HORIZON_WEEKS, clv: { discountRate: MONTHLY_DISCOUNT_RATE }, calibrationEnd: today, range: { draws: rangeDraws, seed } };
+      const predictEveryone = (fitted: typeof result): CustomerPrediction[] =>
+        fitted.model === "pareto-nbd"
+          ? predictCustomers(everyone, { model: paretoNbdModel, fit: fitted.fit as ModelFit<ParetoNbdParams>, spendFit: fitted.spendFit }, predictionOptions)
+          : predictCustomers(everyone, { model: bgNbdModel, fit: fitted.fit as ModelFit<BgNbdParams>, spendFit: fitted.spendFit }, predictionOptions);
       if (result.status === "ok" && result.fit) {
-        predictions =
-          result.model === "pareto-nbd"
-            ? predictCustomers(everyone, { model: paretoNbdModel, fit: result.fit as ModelFit<ParetoNbdParams>, spendFit: result.spendFit }, predictionOptions)
-            : predictCustomers(everyone, { model: bgNbdModel, fit: result.fit as ModelFit<BgNbdParams>, spendFit: result.spendFit }, predictionOptions);
+        try {
+          predictions = predictEveryone(result);
+        } catch (error) {
+          if (!(error instanceof ClvError && error.reason === "numeric-failure")) throw error;
+          // Rare: rerun the pipeline with its predictions, which decide (as they
+          // always did) between its historical-average fallback and a failed run.
+          result = runClvPipeline(fitSet, pipelineOptions);
+          predictions = result.status === "ok" && result.fit ? predictEveryone(result) : predictCustomersWithFallback(everyone, predictionOptions);
+        }
       } else {
         predictions = predictCustomersWithFallback(everyone, predictionOptions);
       }
@@ -402,4 +549,190 @@ export function runShopClvOnTransactions(transactions: readonly Transaction[], o
       predictions: [],
     };
   }
+}
+
+/**
+ * Below this many orders in the shop the CLV stage runs inline: a thread's
+ * start (loading the engine's sources) costs more than it saves on a small shop.
+ */
+export const WORKER_MIN_TRANSACTIONS = 100_000;
+
+type ClvWorkerRequest = { columns: TransactionColumns; options: ShopClvOptions };
+type ClvWorkerReply = { result: ShopClvResult; predictions: PackedPredictions } | { error: { name: string; message: string } };
+
+const PREDICTION_NUMBERS = [
+  "frequency", "recency", "T", "monetaryValue", "expectedPurchases", "probabilityAlive", "nextOrderInDays", "expectedAverageSpend", "predictedClv", "clvLow", "clvHigh",
+] as const;
+
+/**
+ * Predictions as typed columns for the trip between threads: a quarter of a
+ * million objects cost the receiving thread about a second to deserialize;
+ * these arrays are copied in milliseconds. Nulls are kept in a mask, so values
+ * and nulls come back exactly.
+ */
+export interface PackedPredictions {
+  length: number;
+  /** Index into the transaction columns' customerIds. */
+  customer: Int32Array;
+  /** PREDICTION_NUMBERS, field-major: values[f * length + i]. */
+  values: Float64Array;
+  /** 1 where the field is null, same layout. */
+  nulls: Uint8Array;
+  /** nextOrderDate as days since 1970-01-01 (NaN when null). */
+  nextOrderDay: Float64Array;
+}
+
+export function packPredictions(predictions: readonly CustomerPrediction[], customerIds: readonly string[]): PackedPredictions {
+  const n = predictions.length;
+  const indexOf = new Map<string, number>();
+  customerIds.forEach((id, i) => indexOf.set(id, i));
+  const packed: PackedPredictions = {
+    length: n,
+    customer: new Int32Array(n),
+    values: new Float64Array(n * PREDICTION_NUMBERS.length),
+    nulls: new Uint8Array(n * PREDICTION_NUMBERS.length),
+    nextOrderDay: new Float64Array(n),
+  };
+  const days = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const p = predictions[i];
+    const c = indexOf.get(p.customerId);
+    if (c === undefined) throw new Error(`prediction for unknown customer ${p.customerId}`);
+    packed.customer[i] = c;
+    PREDICTION_NUMBERS.forEach((field, f) => {
+      const v = p[field];
+      if (v === null) packed.nulls[f * n + i] = 1;
+      else packed.values[f * n + i] = v;
+    });
+    let day = NaN;
+    if (p.nextOrderDate !== null) {
+      day = days.get(p.nextOrderDate) ?? parseCalendarDay(p.nextOrderDate);
+      days.set(p.nextOrderDate, day);
+    }
+    packed.nextOrderDay[i] = day;
+  }
+  return packed;
+}
+
+export function unpackPredictions(packed: PackedPredictions, customerIds: readonly string[]): CustomerPrediction[] {
+  const n = packed.length;
+  const field = (f: number, i: number): number | null => (packed.nulls[f * n + i] === 1 ? null : packed.values[f * n + i]);
+  const out: CustomerPrediction[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const day = packed.nextOrderDay[i];
+    out[i] = {
+      customerId: customerIds[packed.customer[i]],
+      frequency: field(0, i)!,
+      recency: field(1, i)!,
+      T: field(2, i)!,
+      monetaryValue: field(3, i)!,
+      expectedPurchases: field(4, i)!,
+      probabilityAlive: field(5, i),
+      nextOrderInDays: field(6, i),
+      nextOrderDate: Number.isNaN(day) ? null : formatCalendarDay(day),
+      expectedAverageSpend: field(7, i)!,
+      predictedClv: field(8, i)!,
+      clvLow: field(9, i),
+      clvHigh: field(10, i),
+    };
+  }
+  return out;
+}
+
+/**
+ * Worker-thread side: answers one request with runShopClvOnColumns. Called by
+ * the boot script of startClvWorker; does nothing on the main thread.
+ */
+export function serveClvWorker(): void {
+  if (isMainThread || !parentPort) return;
+  const port = parentPort;
+  port.once("message", (request: ClvWorkerRequest) => {
+    let reply: ClvWorkerReply;
+    try {
+      const options = { ...request.options, now: new Date(request.options.now) };
+      const result = runShopClvOnColumns(request.columns, options);
+      reply = { result: { ...result, predictions: [] }, predictions: packPredictions(result.predictions, request.columns.customerIds) };
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      reply = { error: { name: e.name, message: e.message } };
+    }
+    port.postMessage(reply);
+  });
+}
+
+/** A CLV worker thread, started ahead of its one run so its start overlaps the caller's load. */
+export interface ClvWorker {
+  run(columns: TransactionColumns, options: ShopClvOptions): Promise<ShopClvResult>;
+  close(): void;
+}
+
+/**
+ * runShopClvOnColumns on a worker thread, so the recompute's other reports
+ * (metrics, cohorts, RFM) run on the second core meanwhile. The thread loads
+ * the TypeScript sources through tsx's loader, as the job worker process does.
+ * The columns are copied, not transferred: if the thread cannot start (or
+ * dies before answering) the same run happens inline and gives the same result.
+ */
+export function startClvWorker(): ClvWorker {
+  const entry = new URL(import.meta.url).href;
+  const boot = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(entry)}); }).then((m) => m.serveClvWorker())`;
+  let worker: Worker | null = null;
+  let failed = false;
+  let onFailure: (() => void) | null = null;
+  let onReply: ((reply: ClvWorkerReply) => void) | null = null;
+  const fail = () => {
+    failed = true;
+    onFailure?.();
+  };
+  try {
+    worker = new Worker(boot, { eval: true, execArgv: [] });
+    worker.on("message", (reply: ClvWorkerReply) => onReply?.(reply));
+    worker.on("error", fail);
+    worker.on("exit", fail);
+  } catch {
+    failed = true;
+  }
+  const close = () => {
+    const w = worker;
+    worker = null;
+    onFailure = null;
+    onReply = null;
+    void w?.terminate();
+  };
+  return {
+    close,
+    run(columns, options) {
+      const inline = () => runShopClvOnColumns(columns, options);
+      return new Promise<ShopClvResult>((resolve, reject) => {
+        let settled = false;
+        const settle = (then: () => void) => {
+          if (settled) return;
+          settled = true;
+          close();
+          then();
+        };
+        const fallBack = () =>
+          settle(() => {
+            try {
+              resolve(inline());
+            } catch (err) {
+              reject(err);
+            }
+          });
+        if (failed || !worker) {
+          fallBack();
+          return;
+        }
+        onFailure = fallBack;
+        onReply = (reply) => {
+          if ("result" in reply) settle(() => resolve({ ...reply.result, predictions: unpackPredictions(reply.predictions, columns.customerIds), thread: "worker" }));
+          // Not a data problem (runShopClvOnColumns reports those in its result):
+          // rerun inline, which throws the same error with its own class.
+          else fallBack();
+        };
+        const request: ClvWorkerRequest = { columns, options };
+        worker.postMessage(request);
+      });
+    },
+  };
 }

@@ -7,7 +7,6 @@ import {
   buildCohortsPrepared,
   compareRfmSnapshots,
   computeRfmPrepared,
-  prepareOrders,
   startOfLocalDay,
   summarizeRfmSegments,
   type RfmGroup,
@@ -24,9 +23,17 @@ import {
   type MovementJson,
   type StandardRange,
 } from "~/components/analytics/types";
-import { buildTransactions, runShopClvOnTransactions, type ShopClvResult } from "./clv-stage.server";
+import { prepareOrderColumns } from "~/domain/analytics/order-columns";
+import {
+  buildTransactionColumns,
+  runShopClvOnColumns,
+  startClvWorker,
+  WORKER_MIN_TRANSACTIONS,
+  type ClvWorker,
+  type ShopClvResult,
+} from "./clv-stage.server";
 import { computeKpisPrepared } from "./kpis.server";
-import { loadShopData } from "./load.server";
+import { loadShopColumns } from "./load.server";
 import { buildMetricInsert, sqliteFileOf, writeMetricsSqlite, type MetricRow } from "./sql.server";
 
 export const WRITE_CHUNK = 5_000;
@@ -72,6 +79,8 @@ export interface RecomputeResult {
   metricRows: number;
   clvStatus: ClvJson["status"];
   model: string | null;
+  /** Where the CLV stage ran (a worker thread for large shops, see startClvWorker). */
+  clvThread: "worker" | "main";
   /** Per stage; clv is split further into its backtest, fit and prediction milliseconds. */
   stages: Record<RecomputeStage, StageStat> & { clvBacktest?: number; clvFit?: number; clvPredict?: number };
 }
@@ -81,6 +90,8 @@ export interface RecomputeOptions {
   reportProgress?: (progress: { stage: RecomputeStage; done?: number; total?: number }) => Promise<void>;
   /** Bootstrap draws for the CLV range (default: by shop size, see clv-stage). */
   rangeDraws?: number;
+  /** Run the CLV stage on a worker thread (default: from WORKER_MIN_TRANSACTIONS orders in the shop). */
+  clvInWorker?: boolean;
 }
 
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -140,7 +151,6 @@ function buildMovement(previous: RfmSnapshot, current: RfmSnapshot, since: Date)
 }
 
 export async function recomputeShopAnalytics(db: PrismaClient, shop: string, options: RecomputeOptions): Promise<RecomputeResult> {
-  const { now } = options;
   const progress = options.reportProgress ?? (async () => {});
   const stages = {} as RecomputeResult["stages"];
   let t0 = performance.now();
@@ -153,15 +163,41 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
   };
 
   await progress({ stage: "load", done: 0 });
-  const data = await loadShopData(db, shop, now, (read) => progress({ stage: "load", done: read }));
+  // A large shop's CLV stage runs on a worker thread (see below); the thread
+  // starts now, so loading its sources overlaps the order read.
+  const useWorker = options.clvInWorker ?? (await db.order.count({ where: { shop } })) >= WORKER_MIN_TRANSACTIONS;
+  const clvWorker = useWorker ? startClvWorker() : null;
+  try {
+    return await recomputeWith(db, shop, options, clvWorker, stages, done);
+  } finally {
+    clvWorker?.close();
+  }
+}
+
+async function recomputeWith(
+  db: PrismaClient,
+  shop: string,
+  options: RecomputeOptions,
+  clvWorker: ClvWorker | null,
+  stages: RecomputeResult["stages"],
+  done: (stage: RecomputeStage) => void,
+): Promise<RecomputeResult> {
+  const { now } = options;
+  const progress = options.reportProgress ?? (async () => {});
+  // Orders as typed columns (no object per order): validated, cleaned, sorted
+  // and grouped once for every report below, and the CLV transactions derived
+  // in load order, as columns too.
+  const data = await loadShopColumns(db, shop, now, (read) => progress({ stage: "load", done: read }));
   const { info, customers } = data;
-  const orders = data.orders;
-  // Validate, clean, sort and group the orders once for every report below,
-  // and derive the CLV transactions (in load order, as before); then drop the
-  // order rows, which would otherwise sit in the heap through every stage.
-  const prepared = prepareOrders(orders);
-  const transactions = buildTransactions(orders, info.timeZone, info.currencyCode);
-  orders.length = 0;
+  const transactions = buildTransactionColumns(data.orders, info.timeZone, info.currencyCode);
+  // CLV is the longest stage and needs only the transactions: on a large shop
+  // it runs on a worker thread while this thread prepares the orders and
+  // builds the other reports (same result either way; see startClvWorker).
+  const clvOptions = { timeZone: info.timeZone, currencyCode: info.currencyCode, now, rangeDraws: options.rangeDraws };
+  const clvRun = clvWorker ? clvWorker.run(transactions, clvOptions) : null;
+  // Never left unhandled while the other stages run; awaited below.
+  clvRun?.catch(() => {});
+  const prepared = prepareOrderColumns(data.orders);
   done("load");
 
   await progress({ stage: "metrics" });
@@ -184,8 +220,7 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
   done("rfm");
 
   await progress({ stage: "clv" });
-  const clv = runShopClvOnTransactions(transactions, { timeZone: info.timeZone, currencyCode: info.currencyCode, now, rangeDraws: options.rangeDraws });
-  transactions.length = 0;
+  const clv = clvRun ? await clvRun : runShopClvOnColumns(transactions, clvOptions);
   const scale = 10 ** clv.currencyExponent;
   const predictionById = new Map<string, CustomerPrediction>(clv.predictions.map((p) => [p.customerId, p]));
   const clvMinorById = new Map<string, number>();
@@ -204,13 +239,18 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
     return d;
   };
   const churnCounts = { LOW: 0, MEDIUM: 0, HIGH: 0, UNKNOWN: 0 };
-  const rows: MetricRow[] = rfm.customers.map((c) => {
+  for (const c of rfm.customers) {
+    const p = predictionById.get(c.customerId);
+    churnCounts[(p ? churnRiskOf(p.probabilityAlive) : null) ?? "UNKNOWN"] += 1;
+  }
+  // Rows are built batch by batch as they are written, not all at once: a
+  // large shop's quarter-million row objects would otherwise sit in the heap.
+  const rowOf = (c: RfmSnapshot["customers"][number]): MetricRow => {
     const p = predictionById.get(c.customerId);
     // First and last counted order: the ends of the customer's time-sorted list (orders are all before now).
     const list = prepared.byCustomer.get(c.customerId);
     const span = list ? { first: list[0].at, last: list[list.length - 1].at } : undefined;
     const risk = p ? churnRiskOf(p.probabilityAlive) : null;
-    churnCounts[risk ?? "UNKNOWN"] += 1;
     return {
       shop,
       customerShopifyId: c.customerId,
@@ -224,7 +264,7 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
       monetaryMinor: p ? Math.round(p.monetaryValue * scale) : 0,
       expectedPurchases: p ? p.expectedPurchases : null,
       pAlive: p ? p.probabilityAlive : null,
-      predictedClvMinor: p ? clvMinorById.get(c.customerId)! : null,
+      predictedClvMinor: p ? Math.round(p.predictedClv * scale) : null,
       clvLowMinor: p && p.clvLow !== null ? Math.round(p.clvLow * scale) : null,
       clvHighMinor: p && p.clvHigh !== null ? Math.round(p.clvHigh * scale) : null,
       nextOrderAt: p ? nextOrderAt(p.nextOrderDate) : null,
@@ -237,7 +277,11 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
       model: p ? clv.model : null,
       computedAt: now,
     };
-  });
+  };
+  const rowCount = rfm.customers.length;
+  function* rowBatches(size: number): Generator<MetricRow[]> {
+    for (let i = 0; i < rowCount; i += size) yield rfm.customers.slice(i, i + size).map(rowOf);
+  }
 
   const segments = summarizeRfmSegments(rfm, clvMinorById).map((s) => ({
     group: s.group,
@@ -313,19 +357,17 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
   // by customer id, so each batch replaces one id range (a range, not an IN
   // list, which would exceed the bound-parameter limit).
   const sqliteFile = await sqliteFileOf(db);
-  const batches: MetricRow[][] = [];
-  for (let i = 0; i < rows.length; i += WRITE_CHUNK) batches.push(rows.slice(i, i + WRITE_CHUNK));
   if (sqliteFile) {
-    await writeMetricsSqlite(sqliteFile, shop, batches, (written) => progress({ stage: "write", done: written, total: rows.length }));
+    await writeMetricsSqlite(sqliteFile, shop, rowBatches(WRITE_CHUNK), (written) => progress({ stage: "write", done: written, total: rowCount }));
   } else {
     let written = 0;
-    for (const batch of batches) {
+    for (const batch of rowBatches(WRITE_CHUNK)) {
       const range = { gte: batch[0].customerShopifyId as string, lte: batch[batch.length - 1].customerShopifyId as string };
       const inserts = [];
       for (let j = 0; j < batch.length; j += INSERT_ROWS) inserts.push(db.$executeRawUnsafe(buildMetricInsert(batch.slice(j, j + INSERT_ROWS), false)));
       await db.$transaction([db.customerMetric.deleteMany({ where: { shop, customerShopifyId: range } }), ...inserts]);
       written += batch.length;
-      await progress({ stage: "write", done: written, total: rows.length });
+      await progress({ stage: "write", done: written, total: rowCount });
     }
   }
   // Customers gone since an earlier run (deleted, redacted). `lt` rather than
@@ -352,9 +394,10 @@ export async function recomputeShopAnalytics(db: PrismaClient, shop: string, opt
     customers: rfm.customers.length,
     customersWithOrders: cohortReport.customersWithOrders,
     orders: data.stats.ordersRead,
-    metricRows: rows.length,
+    metricRows: rowCount,
     clvStatus: clv.status,
     model: clv.model,
+    clvThread: clv.thread ?? "main",
     stages,
   };
 }

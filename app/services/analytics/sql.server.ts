@@ -18,8 +18,49 @@ export async function sqliteFileOf(db: PrismaClient): Promise<string | null> {
 
 /** A DATETIME column read raw: Prisma's SQLite adapter writes ISO text; integers are epoch ms. */
 export function parseSqliteDate(value: unknown): Date {
-  if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
-  return new Date(Date.parse(String(value)));
+  return new Date(parseSqliteDateMs(value));
+}
+
+const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
+const ADAPTER_DATE_SHAPE = "0000-00-00T00:00:00.000";
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+}
+
+/** Digits and separators where "YYYY-MM-DDTHH:MM:SS.mmm" has them. */
+function isAdapterDate(value: string): boolean {
+  for (let i = 0; i < ADAPTER_DATE_SHAPE.length; i++) {
+    const want = ADAPTER_DATE_SHAPE.charCodeAt(i);
+    const c = value.charCodeAt(i);
+    if (want === 48 ? c < 48 || c > 57 : c !== want) return false;
+  }
+  return true;
+}
+
+/**
+ * parseSqliteDate as epoch ms (NaN when unreadable). The adapter's own form,
+ * "YYYY-MM-DDTHH:MM:SS.mmm+00:00", is read digit by digit (Date.parse costs
+ * more than the rest of a million-row read); anything else goes to Date.parse.
+ */
+export function parseSqliteDateMs(value: unknown): number {
+  if (typeof value === "number" || typeof value === "bigint") return Number(value);
+  if (typeof value === "string" && value.length === 29 && value.endsWith("+00:00") && isAdapterDate(value)) {
+    const year = digit(value, 0) * 1000 + digit(value, 1) * 100 + digit(value, 2) * 10 + digit(value, 3);
+    const month = digit(value, 5) * 10 + digit(value, 6);
+    const day = digit(value, 8) * 10 + digit(value, 9);
+    const hour = digit(value, 11) * 10 + digit(value, 12);
+    const minute = digit(value, 14) * 10 + digit(value, 15);
+    const second = digit(value, 17) * 10 + digit(value, 18);
+    const ms = digit(value, 20) * 100 + digit(value, 21) * 10 + digit(value, 22);
+    // Only in-range fields take the fast path; Date.UTC would roll e.g. month 13 over where Date.parse says NaN.
+    if (month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59 && year >= 1000) {
+      return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+    }
+  }
+  return Date.parse(String(value));
 }
 
 export type SqlValue = string | number | Date | null;
@@ -86,7 +127,7 @@ const WRITE_CACHE_KIB = 64 * 1024;
 export async function writeMetricsSqlite(
   file: string,
   _shop: string,
-  batches: readonly (readonly MetricRow[])[],
+  batches: Iterable<readonly MetricRow[]>,
   onBatch: (done: number) => Promise<void>,
 ): Promise<void> {
   const { default: Database } = await import("better-sqlite3");
@@ -103,19 +144,50 @@ export async function writeMetricsSqlite(
         `ON CONFLICT ("shop","customerShopifyId") DO UPDATE SET ${updated.map((c) => `"${c}"=excluded."${c}"`).join(",")}`,
     );
     const nextId = createMetricIdSource();
-    // Many rows share one Date object (computedAt, cached next-order days): format each once.
-    const formatted = new WeakMap<Date, string>();
-    const date = (v: SqlValue): SqlValue => {
+    // computedAt and next-order days repeat across rows: format each instant
+    // once. First/last order instants are mostly distinct: formatted directly.
+    const formatted = new Map<number, string>();
+    const sharedDate = (v: SqlValue): SqlValue => {
       if (!(v instanceof Date)) return v;
-      let text = formatted.get(v);
-      if (text === undefined) formatted.set(v, (text = sqliteDate(v)));
+      const ms = v.getTime();
+      let text = formatted.get(ms);
+      if (text === undefined) formatted.set(ms, (text = sqliteDate(v)));
       return text;
     };
+    const ownDate = (v: SqlValue): SqlValue => (v instanceof Date ? sqliteDate(v) : v);
     const params: SqlValue[] = new Array(METRIC_COLUMNS.length + 1);
+    // Columns in METRIC_COLUMNS order, spelled out: a loop over column names
+    // with a formatter each costs more than the SQLite upsert itself here.
+    const fill = (row: MetricRow): void => {
+      params[0] = nextId();
+      params[1] = row.shop;
+      params[2] = row.customerShopifyId;
+      params[3] = row.ordersCount;
+      params[4] = ownDate(row.firstOrderAt);
+      params[5] = ownDate(row.lastOrderAt);
+      params[6] = row.historicalClvMinor;
+      params[7] = row.frequency;
+      params[8] = row.recencyWeeks;
+      params[9] = row.ageWeeks;
+      params[10] = row.monetaryMinor;
+      params[11] = row.expectedPurchases;
+      params[12] = row.pAlive;
+      params[13] = row.predictedClvMinor;
+      params[14] = row.clvLowMinor;
+      params[15] = row.clvHighMinor;
+      params[16] = sharedDate(row.nextOrderAt);
+      params[17] = row.rfmRecency;
+      params[18] = row.rfmFrequency;
+      params[19] = row.rfmMonetary;
+      params[20] = row.rfmGroup;
+      params[21] = row.previousRfmGroup;
+      params[22] = row.churnRisk;
+      params[23] = row.model;
+      params[24] = sharedDate(row.computedAt);
+    };
     const writeBatch = conn.transaction((batch: readonly MetricRow[]) => {
       for (const row of batch) {
-        params[0] = nextId();
-        for (let c = 0; c < METRIC_COLUMNS.length; c++) params[c + 1] = date(row[METRIC_COLUMNS[c]]);
+        fill(row);
         upsert.run(params);
       }
     });

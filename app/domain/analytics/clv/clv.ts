@@ -49,6 +49,65 @@ export function computeDiscountedValue(
   return total;
 }
 
+/**
+ * computeDiscountedValue split in two for many customers: the monthly
+ * increments of a curve (shared by every customer with that curve) and the
+ * discount factors (shared by all) are taken once, and each spend is combined
+ * with them in the same operations, so every value equals computeDiscountedValue's.
+ */
+export interface DiscountSchedule {
+  months: number;
+  /** max(0, E[X(w·i)] − E[X(w·(i−1))]) for i = 1..months (index 0 unused). */
+  incrementsOf(expectedPurchasesBy: (weeks: number) => number): Float64Array;
+  /** The CLV for a spend; throws as computeDiscountedValue on a bad spend. */
+  valueOf(increments: Float64Array, expectedSpend: number): number;
+  /** computeDiscountedValue's spend check, for callers that take increments lazily. */
+  assertSpend(expectedSpend: number): void;
+}
+
+export function createDiscountSchedule(options: ClvOptions = {}): DiscountSchedule {
+  const { months, discountRate } = resolveOptions(options);
+  const discounts = new Float64Array(months + 1);
+  for (let i = 1; i <= months; i++) discounts[i] = Math.pow(1 + discountRate, i);
+  const assertSpend = (expectedSpend: number) => {
+    if (!Number.isFinite(expectedSpend) || expectedSpend < 0) {
+      throw new ClvError("invalid-option", `expected spend must be finite and >= 0, got ${expectedSpend}`);
+    }
+  };
+  return {
+    months,
+    assertSpend,
+    incrementsOf: (expectedPurchasesBy) => {
+      const out = new Float64Array(months + 1);
+      let previous = 0;
+      for (let i = 1; i <= months; i++) {
+        const cumulative = expectedPurchasesBy(WEEKS_PER_MONTH * i);
+        out[i] = Math.max(0, cumulative - previous);
+        previous = cumulative;
+      }
+      return out;
+    },
+    valueOf: (increments, expectedSpend) => {
+      assertSpend(expectedSpend);
+      let total = 0;
+      for (let i = 1; i <= months; i++) total += (expectedSpend * increments[i]) / discounts[i];
+      return total;
+    },
+  };
+}
+
+/** computeDiscountedValue for one curve and many spends (see createDiscountSchedule). */
+export function createDiscountedValue(expectedPurchasesBy: (weeks: number) => number, options: ClvOptions = {}): (expectedSpend: number) => number {
+  const schedule = createDiscountSchedule(options);
+  let increments: Float64Array | null = null;
+  return (expectedSpend) => {
+    // The spend is checked before the curve is read, as computeDiscountedValue does.
+    schedule.assertSpend(expectedSpend);
+    increments ??= schedule.incrementsOf(expectedPurchasesBy);
+    return schedule.valueOf(increments, expectedSpend);
+  };
+}
+
 /** CLV of one customer from a fitted transaction model and a spend expectation. */
 export function computeCustomerClv<P>(
   model: TransactionModel<P>,

@@ -137,5 +137,31 @@ export function gammaGammaExpectedAverageSpend(params: GammaGammaParams, frequen
   return (p * (gamma + x * m)) / (p * x + q - 1);
 }
 
+/**
+ * gammaGammaExpectedAverageSpend for many customers under one parameter set:
+ * the parameters are checked once (at the first call, so the first customer
+ * sees the same error), the customer's inputs on every call, and the formula
+ * is the same, so are the numbers.
+ */
+export function createExpectedAverageSpend(params: GammaGammaParams): (frequency: number, monetaryValue: number) => number {
+  let checked = false;
+  return (frequency, monetaryValue) => {
+    if (!checked) {
+      gammaGammaExpectedAverageSpend(params, frequency, monetaryValue);
+      checked = true;
+    }
+    const { p, q, gamma } = params;
+    if (!Number.isInteger(frequency) || frequency < 0) {
+      throw new ClvError("invalid-summary", `frequency must be a whole number >= 0, got ${frequency}`);
+    }
+    if (!Number.isFinite(monetaryValue) || monetaryValue < 0) {
+      throw new ClvError("invalid-summary", `monetaryValue must be finite and >= 0, got ${monetaryValue}`);
+    }
+    const x = frequency;
+    const m = x > 0 ? monetaryValue : 0;
+    return (p * (gamma + x * m)) / (p * x + q - 1);
+  };
+}
+
 /** Alias with the name used across the CLV API. */
 export const expectedAverageSpend = gammaGammaExpectedAverageSpend;

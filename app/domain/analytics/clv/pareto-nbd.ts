@@ -142,18 +142,38 @@ export function fitParetoNbd(rows: readonly RfmRow[], options: FitOptions = {}):
   const data = compressRfm(rows);
   const pieces = indexPieces(data);
   const pieceValues = new Float64Array(pieces.x.length);
+  // The (x, T) pieces also carry the alive branch, which depends on (x, T) only.
+  const isLower = new Uint8Array(pieces.x.length);
+  for (let j = 0; j < pieces.lower.length; j++) isLower[pieces.lower[j]] = 1;
+  const aliveBranches = new Float64Array(pieces.x.length);
+  const a1ByX = new Float64Array(data.maxX + 1);
+  const deadByX = new Float64Array(data.maxX + 1);
   const negLogLikelihood = (theta: readonly number[]): number => {
-    const p = toParams(theta.map(Math.exp));
-    const { r, alpha, s, beta } = p;
+    const { r, alpha, s, beta } = toParams(theta.map(Math.exp));
     const rising = cumulativeLogRising(r, data.maxX);
-    for (let k = 0; k < pieceValues.length; k++) pieceValues[k] = logA0Piece(r, alpha, s, beta, pieces.x[k], pieces.t[k]);
+    const logAlpha = Math.log(alpha);
+    const logBeta = Math.log(beta);
+    const logS = Math.log(s);
+    // termsFromLogA0's parts that depend on x alone, in its own operations.
+    for (let x = 0; x <= data.maxX; x++) {
+      a1ByX[x] = rising[x] + r * logAlpha + s * logBeta;
+      deadByX[x] = logS - Math.log(r + s + x);
+    }
+    for (let k = 0; k < pieceValues.length; k++) {
+      const x = pieces.x[k];
+      const t = pieces.t[k];
+      pieceValues[k] = logA0Piece(r, alpha, s, beta, x, t);
+      if (isLower[k] === 1) aliveBranches[k] = -(r + x) * Math.log(alpha + t) - s * Math.log(beta + t);
+    }
     let ll = 0;
     for (let j = 0; j < data.x.length; j++) {
-      // logA0 of this triple, from its two shared pieces.
+      // customerTerms of this triple from the shared parts: the same numbers to the bit.
+      const x = data.x[j];
       const upper = pieceValues[pieces.upper[j]];
       const lower = pieceValues[pieces.lower[j]];
       const logA0Value = upper + log1mExp(Math.min(0, lower - upper));
-      ll += data.weight[j] * termsFromLogA0(p, data.x[j], data.T[j], rising[data.x[j]], logA0Value).logLikelihood;
+      const a2 = logAddExp(aliveBranches[pieces.lower[j]], deadByX[x] + logA0Value);
+      ll += data.weight[j] * (a1ByX[x] + a2);
     }
     return -ll;
   };

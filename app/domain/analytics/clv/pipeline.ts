@@ -22,6 +22,13 @@ export interface ClvPipelineOptions {
   /** Bootstrap draws for the CLV range (default 200; 0 = off) and its seed. */
   rangeDraws?: number;
   seed?: number;
+  /**
+   * Default true. false leaves `predictions` empty, for a caller that fitted
+   * on a sample and predicts a larger set itself; a numeric failure of the
+   * predictions then cannot turn into the fallback here (the caller reruns
+   * with predictions to get that result).
+   */
+  predict?: boolean;
 }
 
 export interface ClvPipelineResult {
@@ -64,6 +71,8 @@ export function runClvPipeline(transactions: readonly Transaction[], options: Cl
     calibrationEnd = summary.observationEnd;
   }
   const predictionOptions = { horizonWeeks, clv, calibrationEnd, range };
+  const predict = options.predict ?? true;
+  const fallbackPredictions = () => (predict ? predictCustomersWithFallback(customers, predictionOptions) : []);
 
   const sufficiency = assessDataSufficiency(customers);
   if (sufficiency.status === "insufficient-data") {
@@ -78,7 +87,7 @@ export function runClvPipeline(transactions: readonly Transaction[], options: Cl
       selectionRule: sufficiency.reason,
       calibrationEnd,
       customers,
-      predictions: predictCustomersWithFallback(customers, predictionOptions),
+      predictions: fallbackPredictions(),
     };
   }
 
@@ -95,7 +104,7 @@ export function runClvPipeline(transactions: readonly Transaction[], options: Cl
     selectionRule: `${why}, so the historical average is used`,
     calibrationEnd,
     customers,
-    predictions: predictCustomersWithFallback(customers, predictionOptions),
+    predictions: fallbackPredictions(),
   });
   let model: TransactionModelName;
   let fit: ModelFit<BgNbdParams> | ModelFit<ParetoNbdParams>;
@@ -140,18 +149,20 @@ export function runClvPipeline(transactions: readonly Transaction[], options: Cl
       spendFit = null;
     }
   }
-  let predictions: CustomerPrediction[];
-  try {
-    predictions =
-      model === "bg-nbd"
-        ? predictCustomers(customers, { model: bgNbdModel, fit: fit as ModelFit<BgNbdParams>, spendFit }, predictionOptions)
-        : predictCustomers(customers, { model: paretoNbdModel, fit: fit as ModelFit<ParetoNbdParams>, spendFit }, predictionOptions);
-  } catch (error) {
-    // A converged but extreme fit can still defeat the special functions: say so, never emit NaN.
-    if (error instanceof ClvError && error.reason === "numeric-failure") {
-      return fallBack(`${selectionRule}; ${model} predictions failed numerically (${error.message})`, fit, selection);
+  let predictions: CustomerPrediction[] = [];
+  if (predict) {
+    try {
+      predictions =
+        model === "bg-nbd"
+          ? predictCustomers(customers, { model: bgNbdModel, fit: fit as ModelFit<BgNbdParams>, spendFit }, predictionOptions)
+          : predictCustomers(customers, { model: paretoNbdModel, fit: fit as ModelFit<ParetoNbdParams>, spendFit }, predictionOptions);
+    } catch (error) {
+      // A converged but extreme fit can still defeat the special functions: say so, never emit NaN.
+      if (error instanceof ClvError && error.reason === "numeric-failure") {
+        return fallBack(`${selectionRule}; ${model} predictions failed numerically (${error.message})`, fit, selection);
+      }
+      throw error;
     }
-    throw error;
   }
   return { status: "ok", sufficiency, model, fit, spendFit, spendNote, selection, selectionRule, calibrationEnd, customers, predictions };
 }

@@ -7,11 +7,11 @@
 // and the median is τ = (α+T)(2^{1/(r+x)} − 1) weeks. The median always
 // exists (the mean does not when r+x <= 1). Read it together with P(alive).
 
-import { computeDiscountedValue, type ClvOptions } from "./clv";
+import { createDiscountSchedule, type ClvOptions, type DiscountSchedule } from "./clv";
 import { formatCalendarDay, parseCalendarDay, type CustomerSummary } from "./data-prep";
 import { ClvError } from "./errors";
-import { expectedAverageSpend, type GammaGammaParams } from "./gamma-gamma";
-import type { ModelFit, TransactionModel } from "./model-types";
+import { createExpectedAverageSpend, expectedAverageSpend, type GammaGammaParams } from "./gamma-gamma";
+import type { CustomerCurve, ModelFit, TransactionModel } from "./model-types";
 import { computePooledRepeatRate, predictWithHistoricalAverage } from "./small-data";
 import { computeQuantile, drawParameterSamples } from "./uncertainty";
 
@@ -75,8 +75,9 @@ function spendFor(customer: CustomerSummary, spend: GammaGammaParams | null | un
 interface SharedRfmTerms {
   expectedPurchases: number;
   probabilityAlive: number;
-  /** The model's E[X(t)] curve for this (x, t_x, T), remembering the values it has returned. */
-  curve: (weeks: number) => number;
+  curve: CustomerCurve;
+  /** The curve's monthly CLV increments, taken at the first customer with a valid spend. */
+  increments: Float64Array | null;
 }
 
 /**
@@ -85,7 +86,7 @@ interface SharedRfmTerms {
  * each triple is evaluated once; the model's customer curves share what
  * depends on fewer arguments. The curve is pure, so the results are the same
  * numbers as unshared calls to expectedPurchases, probabilityAlive and
- * createExpectedPurchasesCurve.
+ * computeDiscountedValue.
  */
 function createSharedRfmTerms<P>(model: TransactionModel<P>, params: P, horizon: number): (c: CustomerSummary) => SharedRfmTerms {
   const curves = model.createCustomerCurves(params);
@@ -100,21 +101,22 @@ function createSharedRfmTerms<P>(model: TransactionModel<P>, params: P, horizon:
     let terms = byT.get(T);
     if (terms === undefined) {
       const curve = curves(x, tx, T);
-      const weeks: number[] = [];
-      const values: number[] = [];
-      const remembered = (t: number): number => {
-        const i = weeks.indexOf(t);
-        if (i >= 0) return values[i];
-        const value = curve.expectedPurchases(t);
-        weeks.push(t);
-        values.push(value);
-        return value;
-      };
-      terms = { expectedPurchases: remembered(horizon), probabilityAlive: curve.probabilityAlive, curve: remembered };
+      terms = { expectedPurchases: curve.expectedPurchases(horizon), probabilityAlive: curve.probabilityAlive, curve, increments: null };
       byT.set(T, terms);
     }
     return terms;
   };
+}
+
+/** computeDiscountedValue(curve, spend) with the triple's increments taken once. */
+function discountedValueOf(terms: SharedRfmTerms, horizon: number, schedule: DiscountSchedule, expectedSpend: number): number {
+  schedule.assertSpend(expectedSpend);
+  if (terms.increments === null) {
+    // The horizon point is usually month 12's: reuse it (a pure curve gives the same number).
+    const curve = terms.curve.expectedPurchases;
+    terms.increments = schedule.incrementsOf((t) => (t === horizon ? terms.expectedPurchases : curve(t)));
+  }
+  return schedule.valueOf(terms.increments, expectedSpend);
 }
 
 export function predictCustomers<P extends { r: number; alpha: number }>(
@@ -152,10 +154,17 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
 
   const addDays = options.calibrationEnd ? createDayAdder(options.calibrationEnd) : null;
   const shared = createSharedRfmTerms(model, params, horizon);
+  // spendFor(c, spendParams) with the parameters checked once.
+  const averageSpend = spendParams && spendParams.q > 1 ? createExpectedAverageSpend(spendParams) : null;
+  const mainSpend = (c: CustomerSummary): number =>
+    averageSpend ? averageSpend(c.frequency, c.monetaryValue) : c.averageOrderValue > 0 ? c.averageOrderValue : 0;
+  // Made at the first customer, where computeDiscountedValue would first check the options.
+  let schedule: DiscountSchedule | null = null;
   return customers.map((c) => {
-    const expectedSpend = spendFor(c, spendParams);
+    const expectedSpend = mainSpend(c);
     const terms = shared(c);
-    const clv = computeDiscountedValue(terms.curve, expectedSpend, options.clv);
+    schedule ??= createDiscountSchedule(options.clv);
+    const clv = discountedValueOf(terms, horizon, schedule, expectedSpend);
     let clvLow: number | null = null;
     let clvHigh: number | null = null;
     if (modelDraws.length > 0) {
@@ -164,7 +173,7 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
         try {
           const spend = spendDraws.length > 0 && spendDraws[i].q > 1 ? spendFor(c, spendDraws[i]) : expectedSpend;
           if (curves === null) return;
-          const value = computeDiscountedValue(curves(c.frequency, c.recency, c.T).expectedPurchases, spend, options.clv);
+          const value = schedule!.valueOf(schedule!.incrementsOf(curves(c.frequency, c.recency, c.T).expectedPurchases), spend);
           if (Number.isFinite(value)) values.push(value);
         } catch (error) {
           // A draw far in the tail can defeat the special functions; it is dropped, not fatal.

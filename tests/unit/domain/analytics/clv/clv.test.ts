@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bgNbdModel } from "~/domain/analytics/clv/bg-nbd";
-import { computeCustomerClv, computeDiscountedValue } from "~/domain/analytics/clv/clv";
+import { computeCustomerClv, computeDiscountedValue, createDiscountedValue } from "~/domain/analytics/clv/clv";
 import { ClvError } from "~/domain/analytics/clv/errors";
 import { expectedAverageSpend } from "~/domain/analytics/clv/gamma-gamma";
 import { paretoNbdModel } from "~/domain/analytics/clv/pareto-nbd";
@@ -82,5 +82,27 @@ describe("12-month CLV (REFERENCE §2: 4.345 weeks per month, 1 % monthly discou
     expect(() => computeDiscountedValue(() => 1, 10, { months: 0 })).toThrow(ClvError);
     expect(() => computeDiscountedValue(() => 1, 10, { discountRate: -1 })).toThrow(ClvError);
     expect(() => computeDiscountedValue(() => 1, Number.NaN)).toThrow(ClvError);
+  });
+});
+
+describe("createDiscountedValue (one curve, many spends)", () => {
+  it("equals computeDiscountedValue to the bit for every CDNOW customer's curve and several spends and rates", () => {
+    const customers = loadCdnowSplit().customers;
+    const mismatches: string[] = [];
+    for (const options of [{}, { discountRate: 0.05, months: 24 }]) {
+      for (const c of customers.slice(0, 400)) {
+        const curve = bgNbdModel.createExpectedPurchasesCurve(REFERENCE_BGNBD, c.frequency, c.recency, c.T);
+        const value = createDiscountedValue(curve, options);
+        for (const spend of [0, 12.5, c.monetaryValue, 1e6]) {
+          if (!Object.is(value(spend), computeDiscountedValue(curve, spend, options))) mismatches.push(`${c.customerId} ${spend}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("rejects a negative spend and bad options with the same typed errors", () => {
+    expect(() => createDiscountedValue(() => 1)(-1)).toThrow(expect.objectContaining({ reason: "invalid-option" }));
+    expect(() => createDiscountedValue(() => 1, { months: 0 })).toThrow(expect.objectContaining({ reason: "invalid-option" }));
   });
 });

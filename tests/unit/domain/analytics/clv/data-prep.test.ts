@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { splitCalibrationHoldout, summarizeTransactions, parseCalendarDay } from "~/domain/analytics/clv/data-prep";
+import {
+  formatCalendarDay,
+  parseCalendarDay,
+  selectTransactions,
+  splitCalibrationHoldout,
+  summarizeTransactionColumns,
+  summarizeTransactions,
+  type CustomerSummary,
+  type Transaction,
+  type TransactionColumns,
+} from "~/domain/analytics/clv/data-prep";
+import { createMulberry32 } from "~/domain/shared/random";
 import { ClvError } from "~/domain/analytics/clv/errors";
 import { findMismatches, loadCdnowSplit, loadReference } from "./cdnow-fixture";
 
@@ -77,5 +88,60 @@ describe("data preparation (REFERENCE §1)", () => {
       reasonOf(() => splitCalibrationHoldout([{ customerId: "a", date: "2024-01-02", amount: 5 }], { calibrationEnd: "2023-12-31" })),
     ).toBe("calibration-out-of-range");
     expect(parseCalendarDay("1970-01-02")).toBe(1);
+  });
+});
+
+describe("transactions as columns", () => {
+  /** Seeded transactions: same-day repeats, out-of-order days, -0 amounts; the same as objects and as columns. */
+  function generateColumns(seed: number, count: number) {
+    const rng = createMulberry32(seed);
+    const customerIds = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const columns: TransactionColumns = {
+      length: count,
+      customer: new Int32Array(count),
+      customerIds,
+      day: new Float64Array(count),
+      amount: new Float64Array(count),
+    };
+    const transactions: Transaction[] = [];
+    const firstDay = parseCalendarDay("2024-01-01");
+    for (let i = 0; i < count; i++) {
+      const c = Math.floor(rng() * customerIds.length);
+      const day = firstDay + Math.floor(rng() * 400);
+      const amount = rng() < 0.05 ? -0 : Math.round(rng() * 10_000) / 100 + 0.1;
+      columns.customer[i] = c;
+      columns.day[i] = day;
+      columns.amount[i] = amount;
+      transactions.push({ customerId: customerIds[c], date: formatCalendarDay(day), amount });
+    }
+    return { columns, transactions };
+  }
+
+  it("summarizeTransactionColumns equals summarizeTransactions to the bit (same-day sums in row order, first-appearance order)", () => {
+    const { columns, transactions } = generateColumns(5, 4000);
+    for (const observationEnd of ["2024-06-30", "2025-02-03"]) {
+      const got = summarizeTransactionColumns(columns, { observationEnd });
+      const want = summarizeTransactions(transactions, { observationEnd }).customers;
+      expect(got.length).toBe(want.length);
+      got.forEach((g, i) => {
+        for (const key of Object.keys(want[i]) as (keyof CustomerSummary)[]) expect(Object.is(g[key], want[i][key]), `${g.customerId} ${key}`).toBe(true);
+      });
+    }
+  });
+
+  it("selectTransactions returns the kept customers' transactions in row order with formatted dates", () => {
+    const { columns, transactions } = generateColumns(6, 500);
+    expect(selectTransactions(columns, (c) => c % 3 === 0)).toEqual(transactions.filter((t) => Number(t.customerId.slice(1)) % 3 === 0));
+  });
+
+  it("rejects a negative amount, an empty customer id and an observation end before every purchase with typed errors", () => {
+    const { columns } = generateColumns(7, 50);
+    columns.amount[3] = -1;
+    expect(() => summarizeTransactionColumns(columns, { observationEnd: "2025-01-01" })).toThrow(expect.objectContaining({ reason: "invalid-amount" }));
+    columns.amount[3] = 1;
+    expect(() => summarizeTransactionColumns(columns, { observationEnd: "2023-01-01" })).toThrow(expect.objectContaining({ reason: "calibration-out-of-range" }));
+    expect(() => summarizeTransactionColumns({ ...columns, customerIds: columns.customerIds.map(() => " ") }, { observationEnd: "2025-01-01" })).toThrow(
+      expect.objectContaining({ reason: "invalid-transaction" }),
+    );
   });
 });

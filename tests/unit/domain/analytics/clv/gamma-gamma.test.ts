@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ClvError } from "~/domain/analytics/clv/errors";
 import {
+  createExpectedAverageSpend,
   expectedAverageSpend,
   fitGammaGamma,
+  gammaGammaExpectedAverageSpend,
   gammaGammaLogLikelihood,
   selectSpendRows,
 } from "~/domain/analytics/clv/gamma-gamma";
@@ -73,5 +75,23 @@ describe("Gamma-Gamma on the CDNOW sample (946 repeaters)", () => {
     expect(() => expectedAverageSpend({ ...REFERENCE_GG, q: 0.9 }, 1, 10)).toThrow(ClvError);
     expect(() => fitGammaGamma([{ frequency: 2, monetaryValue: 0 }])).toThrow(/monetaryValue > 0/);
     expect(() => fitGammaGamma([])).toThrow(ClvError);
+  });
+});
+
+describe("createExpectedAverageSpend (one parameter set, many customers)", () => {
+  it("equals gammaGammaExpectedAverageSpend to the bit for every CDNOW customer", () => {
+    const spend = createExpectedAverageSpend(REFERENCE_GG);
+    const bad = loadCdnowSplit().customers.filter(
+      (c) => !Object.is(spend(c.frequency, c.monetaryValue), gammaGammaExpectedAverageSpend(REFERENCE_GG, c.frequency, c.monetaryValue)),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it("rejects invalid parameters at the first call and a bad customer on any call, with typed errors", () => {
+    expect(() => createExpectedAverageSpend({ ...REFERENCE_GG, q: 0.5 })(1, 10)).toThrow(expect.objectContaining({ reason: "invalid-parameters" }));
+    const spend = createExpectedAverageSpend(REFERENCE_GG);
+    expect(spend(1, 10)).toBeGreaterThan(0);
+    expect(() => spend(1.5, 10)).toThrow(expect.objectContaining({ reason: "invalid-summary" }));
+    expect(() => spend(2, -1)).toThrow(expect.objectContaining({ reason: "invalid-summary" }));
   });
 });

@@ -4,7 +4,9 @@ import { fitGammaGamma, selectSpendRows } from "~/domain/analytics/clv/gamma-gam
 import { paretoNbdModel } from "~/domain/analytics/clv/pareto-nbd";
 import { computeMedianWeeksToNextPurchase, predictCustomers } from "~/domain/analytics/clv/predict";
 import { drawParameterSamples, invertPositiveDefinite } from "~/domain/analytics/clv/uncertainty";
-import { findMismatches, loadCdnowSplit, loadReference, REFERENCE_BGNBD, REFERENCE_PNBD } from "./cdnow-fixture";
+import { runClvPipeline } from "~/domain/analytics/clv/pipeline";
+import { parseTransactionsCsv } from "~/domain/analytics/clv/transactions-csv";
+import { findMismatches, loadCdnowSplit, loadCdnowText, loadReference, REFERENCE_BGNBD, REFERENCE_PNBD } from "./cdnow-fixture";
 
 describe("per-customer predictions and uncertainty on CDNOW", () => {
   const customers = loadCdnowSplit().customers;
@@ -126,5 +128,17 @@ describe("shared customer curves (the fast path of predictCustomers)", () => {
     expect(() => paretoNbdModel.createCustomerCurves({ ...REFERENCE_PNBD, beta: 0 })).toThrow(expect.objectContaining({ reason: "invalid-parameters" }));
     expect(() => bgNbdModel.createCustomerCurves(REFERENCE_BGNBD)(1, 5, 2)).toThrow(expect.objectContaining({ reason: "invalid-summary" }));
     expect(() => paretoNbdModel.createCustomerCurves(REFERENCE_PNBD)(0, 1, 2)).toThrow(expect.objectContaining({ reason: "invalid-summary" }));
+  });
+});
+
+describe("runClvPipeline without predictions", () => {
+  it("predict: false fits the same model and parameters and leaves predictions empty", () => {
+    const { transactions } = parseTransactionsCsv(loadCdnowText());
+    const options = { calibrationEnd: "1997-09-30", model: "bg-nbd" as const, rangeDraws: 0 };
+    const full = runClvPipeline(transactions, options);
+    const bare = runClvPipeline(transactions, { ...options, predict: false });
+    expect(bare.predictions).toEqual([]);
+    expect(full.predictions.length).toBe(2357);
+    expect({ ...bare, predictions: null }).toEqual({ ...full, predictions: null });
   });
 });
