@@ -8,8 +8,11 @@
 //
 // 250,000 generated customers give about 1M orders. The JSONL is written once
 // (dev/generator writeBulkJsonl, seeded) under the OS temp dir and reused.
+// Reports wall and CPU time, main-thread CPU (parsing runs on a worker
+// thread), peak RSS and how long each batch held the write transaction.
+// BENCH_PRAGMA="PRAGMA …;PRAGMA …" applies SQLite settings first (experiments).
 import { execFileSync } from "node:child_process";
-import { createReadStream, existsSync, rmSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +55,7 @@ if (currentProvider() === "postgresql") {
   for (const t of ["refund", "order", "syncRun", "shop"] as const) await (db[t] as { deleteMany(a: unknown): Promise<unknown> }).deleteMany({ where: { shop: SHOP } });
 }
 await db.shop.create({ data: { shop: SHOP } });
+for (const p of (process.env.BENCH_PRAGMA ?? "").split(";").filter(Boolean)) await (await import("../app/db.server")).directSql(db).query(p);
 const run = await db.syncRun.create({ data: { shop: SHOP, kind: "BACKFILL_ORDERS", status: "DOWNLOADING", objectsTotal: rootObjectCount } });
 
 let peakRss = process.memoryUsage().rss;
@@ -59,9 +63,27 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 100);
 const rssAt: number[] = [];
+// Main-thread CPU alone (Linux /proc), since parsing runs on a second thread: on an idle
+// 2-core machine the import takes about max(main thread, parser thread) CPU time.
+function mainThreadCpuSeconds(): number | null {
+  try {
+    const stat = (readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
+    return (Number(stat[11]) + Number(stat[12])) / 100;
+  } catch {
+    return null;
+  }
+}
 const started = performance.now();
+const mainStart = mainThreadCpuSeconds();
+const cpuStart = process.cpuUsage();
+const txMs: number[] = [];
+let parsedOnWorker = 0;
 const result = await importBulkLines(db, run, readLines(createReadStream(jsonl)), {
   batchLines,
+  onBatch: (b) => {
+    txMs.push(b.transactionMs);
+    if (b.parsedOnWorker) parsedOnWorker++;
+  },
   onProgress: (p) => {
     // One RSS sample per 20k orders shows whether memory stays flat.
     const bucket = Math.floor(p.objectsDone / 20_000);
@@ -70,6 +92,11 @@ const result = await importBulkLines(db, run, readLines(createReadStream(jsonl))
   },
 });
 const seconds = (performance.now() - started) / 1000;
+// CPU time of this process: on a shared, loaded machine wall time mostly measures the other tenants.
+const cpu = process.cpuUsage(cpuStart);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const mainEnd = mainThreadCpuSeconds();
+const mainCpuSeconds = mainStart === null || mainEnd === null ? null : mainEnd - mainStart;
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const stored = await db.order.count({ where: { shop: SHOP } });
@@ -77,7 +104,12 @@ console.log(
   JSON.stringify({
     stage: "import", engine: currentProvider(), orders: rootObjectCount, lines: objectCount, megabytes: +(bytes / 1e6).toFixed(1),
     stored, finished: result.finished, seconds: +seconds.toFixed(1), ordersPerSecond: Math.round(rootObjectCount / seconds),
-    peakRssMb: Math.round(peakRss / 1e6), rssSamplesMb: rssAt, batchLines,
+    cpuSeconds: +cpuSeconds.toFixed(1), cpuUserSeconds: +(cpu.user / 1e6).toFixed(1), ordersPerCpuSecond: Math.round(rootObjectCount / cpuSeconds),
+    mainThreadCpuSeconds: mainCpuSeconds === null ? null : +mainCpuSeconds.toFixed(1),
+    ordersPerMainThreadCpuSecond: mainCpuSeconds === null ? null : Math.round(rootObjectCount / mainCpuSeconds),
+    peakRssMb: Math.round(peakRss / 1e6), rssSamplesMb: rssAt, batchLines, batches: txMs.length, batchesParsedOnWorker: parsedOnWorker,
+    // How long each batch held the write lock (webhooks wait at most this long).
+    transactionMs: { mean: +(txMs.reduce((s, x) => s + x, 0) / Math.max(1, txMs.length)).toFixed(1), p99: +[...txMs].sort((a, b) => a - b)[Math.floor(txMs.length * 0.99)]?.toFixed(1), max: +Math.max(0, ...txMs).toFixed(1) },
   }),
 );
 await db.$disconnect();

@@ -1,7 +1,7 @@
 // Runs benchmarks and records their results in docs/benchmarks.md with the
 // machine and the date. Each bench prints JSON lines; they are kept verbatim
 // (flattened into a table) so the numbers can be traced to a run.
-//   npm run bench -- [clv-fit] [storefront-assets] [storefront-proxy] [webhooks] [backfill] [analytics]
+//   npm run bench -- [clv-fit] [storefront-assets] [storefront-proxy] [webhooks] [process-inbox] [backfill] [analytics]
 //   extra args after `--args` go to every bench, e.g. npm run bench -- backfill --args --customers 250000
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
-const ALL = ["clv-fit", "storefront-assets", "storefront-proxy", "webhooks", "backfill", "analytics"];
+const ALL = ["clv-fit", "storefront-assets", "storefront-proxy", "webhooks", "process-inbox", "backfill", "analytics"];
 const argv = process.argv.slice(2);
 const split = argv.indexOf("--args");
 const names = (split === -1 ? argv : argv.slice(0, split)).filter((a) => !a.startsWith("-"));

@@ -1,19 +1,26 @@
-// Webhook ingestion: drives the running app (remix-serve on the current
-// build) with correctly signed orders/create deliveries through autocannon and
-// reports accepted/s and accept latency (p50/p99), then waits for the worker
-// (a forked child by default, as in production) to process the inbox and
-// reports end-to-end orders/s. Prints one JSON line {"bench":"webhooks",…}.
+// Webhook ingestion: drives the running app (server.ts, the production server,
+// on the current build) with correctly signed orders/create deliveries through
+// autocannon and reports accepted/s and accept latency (p50/p99), then waits
+// for the worker (a forked child by default, as in production) to process the
+// inbox and reports end-to-end orders/s. CPU seconds of the web process and of
+// the worker child during the accept phase are reported too (cpuSeconds).
+// Prints one JSON line {"bench":"webhooks",…}.
 //
 //   npx tsx bench/webhooks.ts [--requests 5000] [--connections 16] [--build] [--accept-only]
-//                             [--worker child|inline] [--server-build build/server/index.js]
+//                             [--worker child|inline] [--server server.ts]
+//                             [--remix-serve [--server-build build/server/index.js]]
 //   DATABASE_URL=postgresql://… npx tsx bench/webhooks.ts
+//
+// --server runs another server script (with tsx) in place of server.ts, e.g.
+// an experiment; --remix-serve serves the build with remix-serve instead (the
+// first published numbers were taken that way).
 //
 // Each delivery is a distinct order (the 2026-07 orders/create sample with a
 // fresh id) with a fresh X-Shopify-Webhook-Id, signed with HMAC-SHA256 of the
 // raw body (Base64) under the bench's client secret, as Shopify signs them.
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,7 +97,11 @@ const deliveries = Array.from({ length: requests }, (_, i) => {
   };
 });
 
-const app = spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [textArg("server-build", "./build/server/index.js")], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+const server = process.argv.includes("--remix-serve") ? "remix-serve" : textArg("server", "server.ts");
+const app =
+  server === "remix-serve"
+    ? spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [textArg("server-build", "./build/server/index.js")], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true })
+    : spawn(process.execPath, ["--import", "tsx", server], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
 // The app's process group: remix-serve and its forked worker child stop together.
 const stopApp = () => {
   try {
@@ -110,7 +121,29 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
+/** CPU seconds (user + system) so far of the web process and of the rest of its process group (the worker child). */
+function groupCpuSeconds(): { web: number; worker: number } {
+  const tick = 100; // USER_HZ on Linux
+  const out = { web: 0, worker: 0 };
+  if (process.platform !== "linux") return out;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) !== app.pid) continue; // process group
+    const cpu = (Number(fields[11]) + Number(fields[12])) / tick;
+    if (Number(pid) === app.pid) out.web += cpu;
+    else out.worker += cpu;
+  }
+  return out;
+}
+
 let next = 0;
+const cpuBefore = groupCpuSeconds();
 const started = Date.now();
 const result = await autocannon({
   url: `http://127.0.0.1:${port}`,
@@ -128,6 +161,7 @@ const result = await autocannon({
   ],
 });
 const acceptSeconds = (Date.now() - started) / 1000;
+const cpuAfter = groupCpuSeconds();
 
 // End to end: until every accepted order is stored by the worker.
 const deadline = Date.now() + (process.argv.includes("--accept-only") ? 0 : 10 * 60_000);
@@ -143,8 +177,9 @@ const dead = await db.webhookInbox.count({ where: { shop: SHOP, status: "DEAD" }
 stopApp();
 console.log(
   JSON.stringify({
-    bench: "webhooks", engine: currentProvider(), worker: env.RETAIN_WORKER, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
+    bench: "webhooks", engine: currentProvider(), server, worker: env.RETAIN_WORKER, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
     acceptedPerSecond: Math.round(result["2xx"] / acceptSeconds), latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    acceptSeconds: +acceptSeconds.toFixed(2), cpuSeconds: { web: +(cpuAfter.web - cpuBefore.web).toFixed(2), worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(2) },
     stored, dead, endToEndSeconds: +e2eSeconds.toFixed(1), ordersPerSecond: Math.round(stored / e2eSeconds),
   }),
 );

@@ -2,7 +2,8 @@
 // Claiming is one atomic UPDATE…RETURNING; on PostgreSQL the candidate rows are
 // picked with FOR UPDATE SKIP LOCKED so several workers never claim one job.
 import type { PrismaClient, Job } from "@prisma/client";
-import { currentProvider, portableSql } from "~/db.server";
+import { currentProvider, directSql } from "~/db.server";
+import { fromJson, JSONB, toDate, TS } from "~/services/sync/sql.server";
 
 export interface EnqueueOptions {
   type: string;
@@ -42,6 +43,21 @@ export async function enqueueJob(db: PrismaClient, opts: EnqueueOptions, now = n
   }
 }
 
+interface JobRow {
+  id: string; shop: string | null; type: string; payload: unknown; dedupeKey: string | null; status: string; priority: number; runAt: unknown; attempts: number;
+  maxAttempts: number; lockedBy: string | null; lockedAt: unknown; lastError: string | null; progress: unknown; result: unknown; createdAt: unknown; startedAt: unknown; finishedAt: unknown;
+}
+
+function jobOf(r: JobRow): Job {
+  return {
+    id: r.id, shop: r.shop, type: r.type, payload: fromJson(r.payload) as Job["payload"], dedupeKey: r.dedupeKey, status: r.status, priority: Number(r.priority),
+    runAt: toDate(r.runAt)!, attempts: Number(r.attempts), maxAttempts: Number(r.maxAttempts), lockedBy: r.lockedBy, lockedAt: toDate(r.lockedAt), lastError: r.lastError,
+    progress: fromJson(r.progress) as Job["progress"], result: fromJson(r.result) as Job["result"], createdAt: toDate(r.createdAt)!, startedAt: toDate(r.startedAt),
+    finishedAt: toDate(r.finishedAt),
+  };
+}
+
+// Claiming and completing run for every job (one loyalty job per changed order), so they are direct SQL (ADR 008).
 export async function claimJobs(
   db: PrismaClient,
   workerId: string,
@@ -52,19 +68,17 @@ export async function claimJobs(
   const typeFilter = types?.length ? types : null;
   const pg = currentProvider() === "postgresql";
   const typeSql = typeFilter ? ` AND "type" IN (${typeFilter.map((t) => `'${t.replace(/'/g, "''")}'`).join(",")})` : "";
-  // Placeholders are used once each, in order, so SQLite can bind them as "?".
-  const pick = `SELECT "id" FROM "Job" WHERE "status" = 'QUEUED' AND "runAt" <= $4${typeSql} ORDER BY "priority" DESC, "runAt" ASC LIMIT $5${pg ? " FOR UPDATE SKIP LOCKED" : ""}`;
-  const sql = `UPDATE "Job" SET "status" = 'RUNNING', "lockedBy" = $1, "lockedAt" = $2, "startedAt" = $3, "attempts" = "attempts" + 1, "dedupeKey" = NULL WHERE "id" IN (${pick}) RETURNING "id"`;
-  const rows = await db.$queryRawUnsafe<{ id: string }[]>(portableSql(sql), workerId, now, now, now, limit);
-  if (rows.length === 0) return [];
-  return db.job.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
+  const pick = `SELECT "id" FROM "Job" WHERE "status" = 'QUEUED' AND "runAt" <= $4${TS()}${typeSql} ORDER BY "priority" DESC, "runAt" ASC LIMIT $5${pg ? " FOR UPDATE SKIP LOCKED" : ""}`;
+  const sql = `UPDATE "Job" SET "status" = 'RUNNING', "lockedBy" = $1, "lockedAt" = $2${TS()}, "startedAt" = $3${TS()}, "attempts" = "attempts" + 1, "dedupeKey" = NULL WHERE "id" IN (${pick}) RETURNING *`;
+  const rows = await directSql(db).query<JobRow>(sql, [workerId, now, now, now, limit]);
+  return rows.map(jobOf).sort((a, b) => b.priority - a.priority || a.runAt.getTime() - b.runAt.getTime());
 }
 
 export async function completeJob(db: PrismaClient, id: string, result?: unknown, now = new Date()): Promise<void> {
-  await db.job.update({
-    where: { id },
-    data: { status: "DONE", finishedAt: now, lockedBy: null, result: (result ?? null) as object },
-  });
+  await directSql(db).execute(
+    `UPDATE "Job" SET "status" = 'DONE', "finishedAt" = $1${TS()}, "lockedBy" = NULL, "result" = $2${JSONB()} WHERE "id" = $3`,
+    [now, result === undefined || result === null ? null : JSON.stringify(result), id],
+  );
 }
 
 /** Exponential backoff: 2^attempt seconds, capped at one hour. */

@@ -1,12 +1,21 @@
 // The background worker: drains the webhook inbox and runs queued jobs.
-// It runs inside the app process by default (RETAIN_WORKER=inline) and as
-// separate processes for scale-out (`tsx scripts/worker.ts`); on PostgreSQL
-// several workers share the tables through FOR UPDATE SKIP LOCKED claiming.
+// It runs in a child process of the app by default (RETAIN_WORKER=child, see
+// boot.server.ts), inside it with RETAIN_WORKER=inline, and as separate
+// processes for scale-out (`tsx scripts/worker.ts`); on PostgreSQL several
+// workers share the tables through FOR UPDATE SKIP LOCKED claiming. The hot
+// path (claim, apply, DONE marks, job claim/complete) is direct SQL (ADR 008).
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
+import { Worker } from "node:worker_threads";
 import type { Job, PrismaClient, WebhookInbox } from "@prisma/client";
-import { currentProvider, portableSql } from "~/db.server";
+import { currentProvider, directSql } from "~/db.server";
+import type { DirectQueries } from "~/lib/direct-sql.server";
 import { log } from "~/lib/log.server";
+import { Notifications } from "~/services/sync/downstream.server";
+import { applyPlannedDelivery, planDelivery, type PlannedDelivery } from "~/services/sync/process-delivery.server";
+import { toDate, TS } from "~/services/sync/sql.server";
+import { lockResources } from "~/services/sync/tx.server";
 import { backoffDelayMs, claimJobs, completeJob, failJob, requeueStaleJobs, updateJobProgress } from "./queue.server";
 import { getJobHandler, processDelivery, isPermanentDeliveryError } from "./registry.server";
 import { kickWorker, setWakeHandler } from "./wake.server";
@@ -14,13 +23,37 @@ import { kickWorker, setWakeHandler } from "./wake.server";
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const STALE_LOCK_MS = 5 * 60_000;
 
+const stats = { transactions: 0, deliveries: 0, maxTransactionMs: 0, totalTransactionMs: 0, maxClaimMs: 0, recentMs: [] as number[], recentCommitMs: [] as number[] };
+
+interface InboxRow {
+  id: string; shop: string; topic: string; webhookId: string; eventId: string | null; apiVersion: string | null; triggeredAt: unknown; rawBody: string;
+  status: string; attempts: number | bigint; nextAttemptAt: unknown; lockedBy: string | null; lockedAt: unknown; receivedAt: unknown; processedAt: unknown; lastError: string | null;
+}
+
+function inboxOf(r: InboxRow): WebhookInbox {
+  return {
+    id: r.id, shop: r.shop, topic: r.topic, webhookId: r.webhookId, eventId: r.eventId, apiVersion: r.apiVersion, triggeredAt: toDate(r.triggeredAt), rawBody: r.rawBody,
+    status: r.status, attempts: Number(r.attempts), nextAttemptAt: toDate(r.nextAttemptAt)!, lockedBy: r.lockedBy, lockedAt: toDate(r.lockedAt), receivedAt: toDate(r.receivedAt)!,
+    processedAt: toDate(r.processedAt), lastError: r.lastError,
+  };
+}
+
+/**
+ * Claims up to `limit` due deliveries (one statement, whole rows back), the
+ * longest due first. Ordered by "nextAttemptAt" (the accept path sets it to
+ * "receivedAt"), which the ("status", "nextAttemptAt") index yields in order:
+ * ordering by "receivedAt" made every claim read and sort all pending rows,
+ * each behind its multi-page rawBody. The claimed rows are handed on in
+ * arrival order.
+ */
 export async function claimDeliveries(db: PrismaClient, workerId: string, limit: number, now = new Date()): Promise<WebhookInbox[]> {
   const pg = currentProvider() === "postgresql";
-  const pick = `SELECT "id" FROM "WebhookInbox" WHERE "status" = 'PENDING' AND "nextAttemptAt" <= $3 ORDER BY "receivedAt" ASC LIMIT $4${pg ? " FOR UPDATE SKIP LOCKED" : ""}`;
-  const sql = `UPDATE "WebhookInbox" SET "status" = 'PROCESSING', "lockedBy" = $1, "lockedAt" = $2, "attempts" = "attempts" + 1 WHERE "id" IN (${pick}) RETURNING "id"`;
-  const rows = await db.$queryRawUnsafe<{ id: string }[]>(portableSql(sql), workerId, now, now, limit);
-  if (rows.length === 0) return [];
-  return db.webhookInbox.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { receivedAt: "asc" } });
+  const pick = `SELECT "id" FROM "WebhookInbox" WHERE "status" = 'PENDING' AND "nextAttemptAt" <= $3${TS()} ORDER BY "nextAttemptAt" ASC LIMIT $4${pg ? " FOR UPDATE SKIP LOCKED" : ""}`;
+  const sql = `UPDATE "WebhookInbox" SET "status" = 'PROCESSING', "lockedBy" = $1, "lockedAt" = $2${TS()}, "attempts" = "attempts" + 1 WHERE "id" IN (${pick}) RETURNING *`;
+  const began = performance.now();
+  const rows = await directSql(db).query<InboxRow>(sql, [workerId, now, now, limit]);
+  stats.maxClaimMs = Math.max(stats.maxClaimMs, performance.now() - began);
+  return rows.map(inboxOf).sort((x, y) => x.receivedAt.getTime() - y.receivedAt.getTime());
 }
 
 /**
@@ -56,71 +89,251 @@ async function withTransientRetry<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * Runs one claimed delivery's effects. Returns null on success (the caller
- * marks it DONE, batched), or the terminal status after recording the failure.
- */
-async function applyDelivery(db: PrismaClient, delivery: WebhookInbox, now: Date): Promise<null | "RETRY" | "DEAD"> {
-  try {
-    const payload: unknown = JSON.parse(delivery.rawBody);
-    await withTransientRetry(() =>
-      processDelivery(db, {
-        shop: delivery.shop,
-        topic: delivery.topic,
-        webhookId: delivery.webhookId,
-        payload,
-        receivedAt: delivery.receivedAt,
-        triggeredAt: delivery.triggeredAt,
-        apiVersion: delivery.apiVersion,
-      }),
-    );
-    return null;
-  } catch (err) {
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    const dead = isPermanentDeliveryError(err) || err instanceof SyntaxError || delivery.attempts >= MAX_DELIVERY_ATTEMPTS;
-    log.warn("webhook.process_failed", { id: delivery.id, topic: delivery.topic, shop: delivery.shop, attempts: delivery.attempts, dead, error: message });
-    await withTransientRetry(() =>
-      db.webhookInbox.update({
-        where: { id: delivery.id },
-        data: {
-          status: dead ? "DEAD" : "PENDING",
-          lockedBy: null,
-          lastError: message.slice(0, 4000),
-          nextAttemptAt: new Date(now.getTime() + backoffDelayMs(delivery.attempts)),
-        },
-      }),
-    );
-    return dead ? "DEAD" : "RETRY";
-  }
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** Parks a failed delivery: back to PENDING with backoff, or DEAD when retrying cannot help or attempts ran out. */
+async function recordFailure(db: PrismaClient, delivery: WebhookInbox, err: unknown, now: Date): Promise<"RETRY" | "DEAD"> {
+  const message = errorText(err);
+  const dead = isPermanentDeliveryError(err) || err instanceof SyntaxError || delivery.attempts >= MAX_DELIVERY_ATTEMPTS;
+  log.warn("webhook.process_failed", { id: delivery.id, topic: delivery.topic, shop: delivery.shop, attempts: delivery.attempts, dead, error: message });
+  await withTransientRetry(() =>
+    directSql(db).execute(
+      `UPDATE "WebhookInbox" SET "status" = $1, "lockedBy" = NULL, "lastError" = $2, "nextAttemptAt" = $3${TS()} WHERE "id" = $4`,
+      [dead ? "DEAD" : "PENDING", message.slice(0, 4000), new Date(now.getTime() + backoffDelayMs(delivery.attempts)), delivery.id],
+    ),
+  );
+  return dead ? "DEAD" : "RETRY";
 }
 
 // lockedBy is kept on DONE rows: it records which worker processed the delivery.
-async function markDone(db: PrismaClient, ids: string[], processedAt: Date): Promise<void> {
+async function markDone(q: DirectQueries, ids: string[], processedAt: Date): Promise<void> {
   if (ids.length === 0) return;
-  await withTransientRetry(() =>
-    db.webhookInbox.updateMany({ where: { id: { in: ids }, status: "PROCESSING" }, data: { status: "DONE", processedAt, lastError: null } }),
+  if (ids.length === 1) {
+    await q.execute(`UPDATE "WebhookInbox" SET "status" = 'DONE', "processedAt" = $1${TS()}, "lastError" = $2 WHERE "status" = 'PROCESSING' AND "id" = $3`, [processedAt, null, ids[0]]);
+    return;
+  }
+  // One statement text whatever the count (a prepared statement per batch size would churn the cache).
+  const list = q.provider === "postgresql" ? `SELECT unnest($3::text[])` : `SELECT "value" FROM json_each($3)`;
+  await q.execute(
+    `UPDATE "WebhookInbox" SET "status" = 'DONE', "processedAt" = $1${TS()}, "lastError" = $2 WHERE "status" = 'PROCESSING' AND "id" IN (${list})`,
+    // pg sends a JS array as a PostgreSQL array literal.
+    [processedAt, null, q.provider === "postgresql" ? (ids as unknown as string) : JSON.stringify(ids)],
   );
 }
 
+/**
+ * One delivery on its own: lifecycle/GDPR/bulk topics, and a delivery that
+ * failed inside a batch. The effects and the DONE mark commit together when
+ * the delivery is an order/refund/customer one.
+ */
+async function processOne(db: PrismaClient, delivery: WebhookInbox, plan: PlannedDelivery | null, now: Date): Promise<"DONE" | "RETRY" | "DEAD"> {
+  try {
+    if (plan) {
+      await runBatch(db, [{ delivery, plan }], now, Infinity);
+      return "DONE";
+    }
+    await withTransientRetry(() =>
+      processDelivery(db, {
+        shop: delivery.shop, topic: delivery.topic, webhookId: delivery.webhookId, payload: delivery.rawBody,
+        receivedAt: delivery.receivedAt, triggeredAt: delivery.triggeredAt, apiVersion: delivery.apiVersion,
+      }),
+    );
+    await withTransientRetry(() => markDone(directSql(db), [delivery.id], new Date()));
+    return "DONE";
+  } catch (err) {
+    return recordFailure(db, delivery, err instanceof BatchItemError ? err.error : err, now);
+  }
+}
+
 export async function processClaimedDelivery(db: PrismaClient, delivery: WebhookInbox, now = new Date()): Promise<"DONE" | "RETRY" | "DEAD"> {
-  const failed = await applyDelivery(db, delivery, now);
-  if (failed) return failed;
-  await markDone(db, [delivery.id], new Date());
-  return "DONE";
+  let plan: PlannedDelivery | null;
+  try {
+    plan = planDelivery({ shop: delivery.shop, topic: delivery.topic, payload: delivery.rawBody });
+  } catch (err) {
+    return recordFailure(db, delivery, err, now);
+  }
+  return processOne(db, delivery, plan, now);
 }
 
 /**
- * A claimed batch: each delivery's effects commit in their own short
- * transaction (so accepts are never starved of the SQLite write lock), and
- * the DONE marks go out in one statement per batch. A crash in between only
- * re-runs idempotent effects.
+ * Longest a batch transaction keeps adding deliveries (ms); RETAIN_WORKER_TX_MS
+ * overrides. SQLite has one write lock for the whole file, and webhook accepts
+ * wait for it: short. PostgreSQL locks only the batch's own rows and
+ * resources, and each commit costs a WAL flush: longer.
+ */
+export function workerTransactionBudgetMs(): number {
+  const n = Number(process.env.RETAIN_WORKER_TX_MS ?? "");
+  if (Number.isFinite(n) && n > 0) return n;
+  return currentProvider() === "postgresql" ? 50 : 8;
+}
+
+/**
+ * Batch transaction counters of this process (benchmarks, tests): wall time
+ * from BEGIN to after COMMIT, p99 over the last 10,000 transactions, and of
+ * the COMMIT alone (it includes a WAL checkpoint when the commit runs one,
+ * although that runs after the write lock is released); the longest claim.
+ */
+export function workerStats() {
+  const p99 = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted.length ? +sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))].toFixed(2) : 0;
+  };
+  return {
+    transactions: stats.transactions, batchedDeliveries: stats.deliveries, maxTransactionMs: +stats.maxTransactionMs.toFixed(2),
+    p99TransactionMs: p99(stats.recentMs), p99CommitMs: p99(stats.recentCommitMs), meanTransactionMs: +(stats.totalTransactionMs / Math.max(1, stats.transactions)).toFixed(2),
+    maxClaimMs: +stats.maxClaimMs.toFixed(2),
+  };
+}
+
+interface Planned {
+  delivery: WebhookInbox;
+  plan: PlannedDelivery;
+}
+
+class BatchItemError extends Error {
+  constructor(readonly index: number, readonly error: unknown) {
+    super(`delivery ${index} of the batch failed`);
+    this.name = "BatchItemError";
+  }
+}
+
+/**
+ * Applies planned deliveries in one transaction, marks them DONE in it and
+ * writes their follow-up jobs once per key, so a batch costs one commit. It
+ * stops taking deliveries once `budgetMs` have passed since the transaction
+ * began (the SQLite write lock is held throughout, and webhook accepts queue
+ * behind it); returns how many it applied. Transient lock errors re-run the
+ * whole batch; any other error of one delivery rolls the batch back and is
+ * reported as BatchItemError with its index.
+ */
+async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs: number): Promise<number> {
+  const processedAt = () => new Date();
+  return withTransientRetry(async () => {
+    let began = 0;
+    let bodyEnd = 0;
+    let done = 0;
+    await directSql(db).transaction(async (q) => {
+      began = performance.now();
+      await lockResources(q, items.map((i) => i.plan.lockKey));
+      const notes = new Notifications();
+      // SQLite: each delivery's DONE mark and per-order job are written with it, so the time
+      // budget covers them (a DONE mark rewrites the whole inbox row, body included) and only
+      // the per-shop jobs and the COMMIT come after it. PostgreSQL: one statement each per
+      // batch (round trips are its cost).
+      const perItem = q.provider === "sqlite";
+      for (; done < items.length; done++) {
+        if (done > 0 && performance.now() - began >= budgetMs) break;
+        try {
+          await applyPlannedDelivery(q, items[done].plan, now, notes);
+          if (perItem) {
+            await notes.flushOrders(q, now);
+            await markDone(q, [items[done].delivery.id], processedAt());
+          }
+        } catch (err) {
+          if (isTransientDbError(err)) throw err;
+          throw new BatchItemError(done, err);
+        }
+      }
+      await notes.flush(q, now);
+      if (!perItem) await markDone(q, items.slice(0, done).map((i) => i.delivery.id), processedAt());
+      bodyEnd = performance.now();
+    });
+    const end = performance.now();
+    const ms = end - began;
+    if (stats.recentCommitMs.length >= 10_000) stats.recentCommitMs.shift();
+    stats.recentCommitMs.push(end - bodyEnd);
+    stats.transactions++;
+    if (stats.recentMs.length >= 10_000) stats.recentMs.shift();
+    stats.recentMs.push(ms);
+    stats.deliveries += done;
+    stats.totalTransactionMs += ms;
+    if (ms > stats.maxTransactionMs) stats.maxTransactionMs = ms;
+    return done;
+  });
+}
+
+/**
+ * A claimed batch. Payloads are parsed and normalized outside any lock;
+ * order/refund/customer deliveries are then applied in short batch
+ * transactions (effects and DONE marks commit together, so a crash re-runs
+ * nothing that committed). Parsing goes chunk by chunk, about as many as the
+ * last transaction took, between the transactions: the SQLite write lock is
+ * then free for a few milliseconds after each commit, long enough for the
+ * webhook accept path (which polls for it every millisecond) to get in. A
+ * delivery whose effects fail is retried on its own, so it never fails its
+ * batch-mates; lifecycle, GDPR and bulk topics run one by one through
+ * processDelivery.
  */
 export async function processClaimedDeliveries(db: PrismaClient, deliveries: WebhookInbox[], now = new Date()): Promise<void> {
-  const done: string[] = [];
-  for (const d of deliveries) {
-    if ((await applyDelivery(db, d, now)) === null) done.push(d.id);
+  const budgetMs = workerTransactionBudgetMs();
+  let pending: Planned[] = [];
+  const applyPending = async (all: boolean) => {
+    while (pending.length > 0 && (all || pending.length >= chunk)) {
+      const offered = all ? pending.length : chunk;
+      const taken = await applyInBatches(db, pending.slice(0, offered), now, budgetMs, all);
+      pending = pending.slice(taken.applied);
+      // A transaction that took everything offered had time to spare: offer more next time;
+      // one that ran out of time took what fits.
+      if (taken.lastBatch >= offered) chunk = Math.min(MAX_CHUNK, chunk * 2);
+      else if (taken.lastBatch > 0) chunk = Math.max(MIN_CHUNK, taken.lastBatch);
+      if (!all) return;
+    }
+  };
+  for (const delivery of deliveries) {
+    let plan: PlannedDelivery | null;
+    try {
+      plan = planDelivery({ shop: delivery.shop, topic: delivery.topic, payload: delivery.rawBody });
+    } catch (err) {
+      await recordFailure(db, delivery, err, now);
+      continue;
+    }
+    if (plan) {
+      pending.push({ delivery, plan });
+      await applyPending(false);
+      continue;
+    }
+    // Keep the inbox order around topics that are not batched (e.g. app/uninstalled).
+    await applyPending(true);
+    await processOne(db, delivery, null, now);
   }
-  await markDone(db, done, new Date());
+  await applyPending(true);
+}
+
+const MIN_CHUNK = 4;
+const MAX_CHUNK = 256;
+// Deliveries parsed per transaction, learnt from the last transactions (per process).
+let chunk = 16;
+
+/**
+ * Applies `items` in batch transactions. With `all` false it stops after one
+ * transaction (the caller parses more before the next). Returns how many
+ * items were settled (applied or failed) and the size of the last batch.
+ */
+async function applyInBatches(db: PrismaClient, items: Planned[], now: Date, budgetMs: number, all = true): Promise<{ applied: number; lastBatch: number }> {
+  let settled = 0;
+  let lastBatch = 0;
+  while (settled < items.length) {
+    const rest = items.slice(settled);
+    try {
+      lastBatch = await runBatch(db, rest, now, budgetMs);
+      settled += lastBatch;
+    } catch (err) {
+      if (!(err instanceof BatchItemError)) {
+        // Not one delivery's fault (e.g. the database went away): each is retried later.
+        for (const item of rest) await recordFailure(db, item.delivery, err, now);
+        return { applied: items.length, lastBatch: 0 };
+      }
+      // The batch rolled back: its deliveries before the failing one are applied again without it,
+      // and it runs alone, recording its own failure.
+      if (err.index > 0) await applyInBatches(db, rest.slice(0, err.index), now, budgetMs);
+      await processOne(db, rest[err.index].delivery, rest[err.index].plan, now);
+      settled += err.index + 1;
+    }
+    if (!all) break;
+  }
+  return { applied: settled, lastBatch };
 }
 
 /** Put a dead delivery back in the queue (from the admin's Data sync page). */
@@ -158,13 +371,25 @@ export function workerBatchSize(): number {
   return Number.isInteger(n) && n > 0 ? n : 100;
 }
 
-/** One pass: process up to `batch` deliveries and `batch` jobs. Returns how much work it found. */
+const JOB_PASS_MS = 20;
+
+/** One pass: process up to `batch` deliveries, then jobs for up to JOB_PASS_MS. Returns how much work it found. */
 export async function runWorkerOnce(db: PrismaClient, workerId: string, batch = workerBatchSize()): Promise<number> {
   const deliveries = await withTransientRetry(() => claimDeliveries(db, workerId, batch));
   await processClaimedDeliveries(db, deliveries);
-  const jobs = await withTransientRetry(() => claimJobs(db, workerId, Math.max(1, Math.floor(batch / 20))));
-  for (const j of jobs) await runJob(db, j, workerId);
-  return deliveries.length + jobs.length;
+  // Jobs in small claims until this pass has spent JOB_PASS_MS on them: cheap ones (a
+  // loyalty.order-changed per changed order) keep pace with the inbox, a heavy one
+  // (an analytics recompute) runs alone and the inbox gets its turn again.
+  let jobCount = 0;
+  const started = performance.now();
+  const perClaim = Math.max(1, Math.floor(batch / 10));
+  do {
+    const jobs = await withTransientRetry(() => claimJobs(db, workerId, perClaim));
+    for (const j of jobs) await runJob(db, j, workerId);
+    jobCount += jobs.length;
+    if (jobs.length < perClaim) break;
+  } while (performance.now() - started < JOB_PASS_MS);
+  return deliveries.length + jobCount;
 }
 
 /** Deliveries and jobs left in flight by a crashed process go back to the queue. */
@@ -221,6 +446,46 @@ export async function drainWork(db: PrismaClient, workerId = "drain", maxPasses 
   return total;
 }
 
+// Runs PASSIVE checkpoints (they never block writers) on a connection of its own.
+const CHECKPOINT_THREAD_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma("busy_timeout = 0");
+setInterval(() => {
+  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch { /* busy or gone: next time */ }
+}, workerData.everyMs);
+`;
+const AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * SQLite: once the WAL passes 1000 pages, every commit of the worker would run
+ * a checkpoint on the worker's own thread, fsyncs included (10–60 ms here:
+ * the p99 of its transactions). A thread checkpoints instead and the worker's
+ * connection stops auto-checkpointing; if the thread fails, auto-checkpoints
+ * come back. Returns the stop function (null: PostgreSQL or no database file).
+ */
+async function startSqliteCheckpointer(db: PrismaClient, everyMs = 100): Promise<(() => Promise<void>) | null> {
+  const direct = directSql(db);
+  if (direct.provider !== "sqlite") return null;
+  const files = await direct.query<{ name: string; file: string }>("PRAGMA database_list");
+  const file = files.find((f) => f.name === "main")?.file;
+  if (!file) return null;
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+  const thread = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs } });
+  thread.unref();
+  const restore = () => direct.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
+  thread.on("error", (err) => {
+    log.error("worker.checkpointer_failed", { error: String(err) });
+    void restore();
+  });
+  await direct.query("PRAGMA wal_autocheckpoint = 0");
+  return async () => {
+    await restore();
+    await thread.terminate();
+  };
+}
+
 let running = false;
 
 export interface WorkerHandle {
@@ -234,7 +499,12 @@ export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?
   let wake: (() => void) | null = null;
   setWakeHandler(() => wake?.());
   running = true;
+  let stopCheckpointer: (() => Promise<void>) | null = null;
   const loop = (async () => {
+    stopCheckpointer = await startSqliteCheckpointer(db).catch((e) => {
+      log.error("worker.checkpointer_failed", { error: String(e) });
+      return null;
+    });
     // On a fresh start anything still PROCESSING belongs to a dead process only
     // after the lock timeout: another live worker may hold it.
     await recoverDeadLocalWorkers(db).catch((e) => log.error("worker.recover_failed", { error: String(e) }));
@@ -268,6 +538,7 @@ export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?
       stopped = true;
       wake?.();
       await loop;
+      await stopCheckpointer?.();
       setWakeHandler(null);
       running = false;
     },

@@ -1,10 +1,15 @@
 // Accepting a webhook delivery: verify it with authenticate.webhook, store the
 // raw body in the inbox (deduplicated on the Webhook-Id per shop) and answer
-// 200 at once. Processing happens in the worker (app/jobs/worker.server.ts).
+// 200 once the row is committed. Processing happens in the worker
+// (app/jobs/worker.server.ts). Performance notes: docs/sync.md.
 import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import type { PrismaClient } from "@prisma/client";
-import { portableSql, prepareDatabase } from "~/db.server";
-import { dateParam, TS } from "~/services/sync/sql.server";
+import { currentProvider, directSql } from "~/db.server";
+import { sqliteDateText, type SqlParam } from "~/lib/direct-sql.server";
+import { SQLITE_BUSY_TIMEOUT_MS } from "~/lib/sqlite-adapter.server";
+import { TS } from "~/services/sync/sql.server";
 import { authenticate } from "~/shopify.server";
 import { kickWorker } from "~/jobs/wake.server";
 import { log } from "~/lib/log.server";
@@ -16,21 +21,8 @@ export const MAX_WEBHOOK_BYTES = 5 * 1024 * 1024;
 // Topics that may arrive after uninstall (no session): compliance and lifecycle.
 const TOPICS_WITHOUT_SESSION = new Set(["app/uninstalled", "shop/redact", "customers/redact", "customers/data_request", "app/scopes_update"]);
 
-// The web process only starts the worker child (RETAIN_WORKER=child), so
-// nothing else applies the SQLite pragmas here: without synchronous=NORMAL
-// every accepted delivery would fsync the WAL. Applied once per client.
-const prepared = new WeakMap<PrismaClient, Promise<void>>();
-function ensurePrepared(db: PrismaClient): Promise<void> {
-  let p = prepared.get(db);
-  if (!p) {
-    p = prepareDatabase(db).catch((err) => {
-      prepared.delete(db);
-      throw err;
-    });
-    prepared.set(db, p);
-  }
-  return p;
-}
+/** Rows committed per transaction at most; a burst beyond waits for the next one. */
+export const MAX_INBOX_BATCH = 256;
 
 function reject(status: number, reason: string, shop?: string | null, topic?: string): Response {
   log.warn("webhook.rejected", { status, reason, shop: shop ?? undefined, topic });
@@ -45,6 +37,25 @@ function normalizeTopic(topic: string): string {
   return topic.includes("/") ? topic.toLowerCase() : topic.toLowerCase().replace("_", "/");
 }
 
+/**
+ * What authenticate.webhook is given: the body already read and only the
+ * headers it reads (X-Shopify-* and the Events API's Shopify-*). The library
+ * re-canonicalizes every header name for each header it looks up, so its cost
+ * grows with the square of the header count (a proxied delivery carries ~20).
+ * It uses nothing of the request but method, url, headers and text() (checked
+ * against @shopify/shopify-app-remix 6.0.1 and shopify-api 15: validate,
+ * webApiConvertRequest, authenticate); a plain object with those spares a
+ * second undici Request and a second body stream. Measured in docs/sync.md.
+ */
+function requestForAuthentication(request: Request, rawBody: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of request.headers) {
+    if (name.startsWith("x-shopify-") || name.startsWith("shopify-") || name === "content-type") headers.set(name, value);
+  }
+  const subset: Pick<Request, "method" | "url" | "headers" | "text"> = { method: "POST", url: request.url, headers, text: () => Promise.resolve(rawBody) };
+  return subset as Request;
+}
+
 export async function acceptWebhook(db: PrismaClient, request: Request, expectedTopic: string): Promise<Response> {
   const length = Number(request.headers.get("content-length") ?? "0");
   if (length > MAX_WEBHOOK_BYTES) return reject(413, `body of ${length} bytes exceeds ${MAX_WEBHOOK_BYTES}`);
@@ -54,12 +65,14 @@ export async function acceptWebhook(db: PrismaClient, request: Request, expected
     return reject(400, `topic header "${headerTopic}" does not match this endpoint (${expectedTopic})`, headerShop);
   }
 
-  const rawBody = await request.clone().text();
+  // The body is read once, here; authenticate.webhook gets a copy carrying it.
+  const rawBody = request.method === "POST" ? await request.text() : "";
   if (rawBody.length > MAX_WEBHOOK_BYTES) return reject(413, `body exceeds ${MAX_WEBHOOK_BYTES} bytes`, headerShop);
 
   let ctx: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
-    ctx = await authenticate.webhook(request);
+    // A non-POST goes in as it is, so the library answers it (405).
+    ctx = await authenticate.webhook(request.method === "POST" ? requestForAuthentication(request, rawBody) : request);
   } catch (err) {
     if (err instanceof Response) {
       log.warn("webhook.unauthenticated", { status: err.status, shop: headerShop ?? undefined, topic: expectedTopic });
@@ -77,23 +90,25 @@ export async function acceptWebhook(db: PrismaClient, request: Request, expected
   }
   const triggeredHeader = request.headers.get("x-shopify-triggered-at");
   const triggeredAt = triggeredHeader && !Number.isNaN(Date.parse(triggeredHeader)) ? new Date(triggeredHeader) : null;
-  // Happy path in one statement: insert only for a known shop in a state that
-  // accepts this delivery, and drop a redelivery on the unique key. Only when
-  // nothing was inserted do we look up why (redelivery, unknown, uninstalled).
-  await ensurePrepared(db);
-  const anyStatus = Boolean(ctx.session) || TOPICS_WITHOUT_SESSION.has(topic);
   const now = new Date();
-  const inserted = await db.$executeRawUnsafe(
-    portableSql(
-      `INSERT INTO "WebhookInbox" ("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "rawBody", "status", "attempts", "nextAttemptAt", "receivedAt")
-       SELECT $1, $2, $3, $4, $5, $6, $7${TS()}, $8, 'PENDING', 0, $9${TS()}, $10${TS()}
-       WHERE EXISTS (SELECT 1 FROM "Shop" WHERE "shop" = $11${anyStatus ? "" : ` AND "status" = 'INSTALLED'`})
-       ON CONFLICT ("shop", "webhookId") DO NOTHING`,
-    ),
-    randomUUID(), ctx.shop, topic, ctx.webhookId, request.headers.get("x-shopify-event-id"), ctx.apiVersion ?? null,
-    triggeredAt ? dateParam(triggeredAt) : null, rawBody, dateParam(now), dateParam(now), ctx.shop,
+  // Happy path: one row in the next group commit, inserted only for a known
+  // shop in a state that accepts this delivery, and dropped as a redelivery on
+  // the unique key. Only when nothing was inserted do we look up why.
+  const inserted = await inboxWriterFor(db).then((w) =>
+    w.insert({
+      id: randomUUID(),
+      shop: ctx.shop,
+      topic,
+      webhookId: ctx.webhookId,
+      eventId: request.headers.get("x-shopify-event-id"),
+      apiVersion: ctx.apiVersion ?? null,
+      triggeredAt,
+      rawBody,
+      receivedAt: now,
+      anyStatus: Boolean(ctx.session) || TOPICS_WITHOUT_SESSION.has(topic),
+    }),
   );
-  if (inserted === 0) {
+  if (!inserted) {
     const known = await db.shop.findUnique({ where: { shop: ctx.shop }, select: { status: true } });
     if (!known) return reject(404, `shop ${ctx.shop} never installed Retain`, ctx.shop, topic);
     const seen = await db.webhookInbox.findUnique({ where: { shop_webhookId: { shop: ctx.shop, webhookId: ctx.webhookId } }, select: { id: true } });
@@ -103,4 +118,262 @@ export async function acceptWebhook(db: PrismaClient, request: Request, expected
   }
   kickWorker();
   return new Response(null, { status: 200 });
+}
+
+// ---------------------------------------------------------------------------
+// Group commit. Accepted deliveries wait for the transaction in flight (at most
+// one per database), then go in together: one BEGIN/COMMIT for the lot. Each
+// caller learns whether its own row was inserted only after COMMIT, so a 200 is
+// never sent for a row that is not durable ("nothing accepted is lost"); a
+// failed transaction fails every request in it (the sender retries).
+
+export interface InboxRow {
+  id: string;
+  shop: string;
+  topic: string;
+  webhookId: string;
+  eventId: string | null;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  rawBody: string;
+  receivedAt: Date;
+  /** Accept for a shop in any status (compliance/lifecycle topics, or a live session); otherwise only INSTALLED. */
+  anyStatus: boolean;
+}
+
+export class InboxWriteError extends Error {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`webhook inbox write failed: ${reason}`, options);
+    this.name = "InboxWriteError";
+  }
+}
+
+/** Writes one batch and says, per row in order, whether it was inserted. */
+type BatchWriter = (rows: InboxRow[]) => Promise<boolean[]>;
+
+interface Pending {
+  row: InboxRow;
+  resolve: (inserted: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
+export class InboxWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly write: BatchWriter,
+    readonly kind: string,
+    private readonly close: () => Promise<void> = async () => {},
+  ) {}
+
+  insert(row: InboxRow): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  // setImmediate: every delivery authenticated in this event-loop turn joins the batch.
+  private schedule(): void {
+    if (this.flushing || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    const batch = this.queue.splice(0, MAX_INBOX_BATCH);
+    try {
+      const inserted = await this.write(batch.map((p) => p.row));
+      batch.forEach((p, i) => p.resolve(inserted[i] === true));
+    } catch (err) {
+      const failure = err instanceof InboxWriteError ? err : new InboxWriteError(err instanceof Error ? err.message : String(err), { cause: err });
+      log.error("webhook.inbox_write_failed", { rows: batch.length, error: failure.message });
+      for (const p of batch) p.reject(failure);
+    } finally {
+      this.flushing = false;
+      if (this.queue.length > 0) this.schedule();
+    }
+  }
+
+  /** Stops the writer (tests); rows still queued are written first. */
+  async stop(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) await new Promise((r) => setTimeout(r, 1));
+    await this.close();
+  }
+}
+
+const INSERT_COLUMNS = `"id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "rawBody", "status", "attempts", "nextAttemptAt", "receivedAt"`;
+
+/** The one-row insert, gated on the shop's existence (and status unless anyStatus). */
+function insertSql(anyStatus: boolean): string {
+  return `INSERT INTO "WebhookInbox" (${INSERT_COLUMNS})
+    SELECT $1, $2, $3, $4, $5, $6, $7${TS()}, $8, 'PENDING', 0, $9${TS()}, $10${TS()}
+    WHERE EXISTS (SELECT 1 FROM "Shop" WHERE "shop" = $11${anyStatus ? "" : ` AND "status" = 'INSTALLED'`})
+    ON CONFLICT ("shop", "webhookId") DO NOTHING`;
+}
+
+function insertParams(r: InboxRow, date: (d: Date) => SqlParam): SqlParam[] {
+  return [r.id, r.shop, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt ? date(r.triggeredAt) : null, r.rawBody, date(r.receivedAt), date(r.receivedAt), r.shop];
+}
+
+/** PostgreSQL, or SQLite without a file: one direct-SQL transaction per batch on the app's own connection. */
+function directBatchWriter(db: PrismaClient): BatchWriter {
+  const sql = directSql(db);
+  const date = (d: Date): SqlParam => (sql.provider === "postgresql" ? d.toISOString() : d);
+  return (rows) =>
+    sql.transaction(async (tx) => {
+      const out: boolean[] = [];
+      for (const r of rows) out.push((await tx.execute(insertSql(r.anyStatus), insertParams(r, date))) > 0);
+      return out;
+    });
+}
+
+// SQLite with a database file: the inserts run on a connection of their own
+// with busy_timeout = 0. better-sqlite3 waits for the write lock
+// synchronously; on the app's connection (15 s busy timeout) that wait, while
+// the worker process holds the lock, would freeze every request of this
+// process, and SQLite's busy handler sleeps 1, 2, 5, 10… ms, missing the short
+// gaps between the worker's transactions. Here a busy lock fails at once and
+// the batch is retried on the event loop (next turn, then every 1 ms), so
+// nothing blocks, and a Prisma transaction open on the app's connection can
+// always finish first: no deadlock (the concern of ADR 008). Each batch is one
+// synchronous BEGIN IMMEDIATE … COMMIT. Its commits never checkpoint (a
+// checkpoint fsyncs: 10–60 ms here, seen as commit outliers); a small thread
+// runs PASSIVE checkpoints, which do not block writers, every 200 ms.
+// RETAIN_INBOX_STATS=1 logs lock waits and batch sizes every 2 s.
+interface SqliteStatement {
+  run(params: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+  pragma(sql: string): unknown;
+  exec(sql: string): unknown;
+  close(): unknown;
+  readonly inTransaction: boolean;
+}
+type SqliteDriver = new (file: string) => SqliteConnection;
+
+const CHECKPOINT_THREAD_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma("busy_timeout = 0");
+setInterval(() => {
+  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch { /* busy or gone: next time */ }
+}, 200);
+`;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
+function ownConnectionWriter(file: string): { write: BatchWriter; close: () => Promise<void> } {
+  const require = createRequire(import.meta.url);
+  const driver = require.resolve("better-sqlite3");
+  const Database = require(driver) as SqliteDriver;
+  const conn = new Database(file);
+  conn.pragma("busy_timeout = 0");
+  conn.pragma("synchronous = NORMAL");
+  conn.pragma("wal_autocheckpoint = 0");
+  const positional = (anyStatus: boolean) => insertSql(anyStatus).replace(/\$\d+/g, "?");
+  const begin = conn.prepare("BEGIN IMMEDIATE");
+  const commit = conn.prepare("COMMIT");
+  const gated = conn.prepare(positional(false));
+  const any = conn.prepare(positional(true));
+  const checkpointer = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, workerData: { driver, file } });
+  checkpointer.unref();
+  checkpointer.on("error", (err) => log.error("webhook.inbox_checkpointer_failed", { error: String(err) }));
+  const stats = process.env.RETAIN_INBOX_STATS === "1" ? { batches: 0, rows: 0, waits: [] as number[], commits: [] as number[] } : null;
+  if (stats) {
+    setInterval(() => {
+      if (stats.batches === 0) return;
+      const q = (a: number[], p: number) => +a.sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(2);
+      log.error("webhook.inbox_stats", {
+        batches: stats.batches,
+        rowsPerBatch: +(stats.rows / stats.batches).toFixed(1),
+        lockWaitMs: { p50: q(stats.waits, 0.5), p99: q(stats.waits, 0.99), max: q(stats.waits, 1) },
+        transactionMs: { p50: q(stats.commits, 0.5), p99: q(stats.commits, 0.99), max: q(stats.commits, 1) },
+      });
+      Object.assign(stats, { batches: 0, rows: 0, waits: [], commits: [] });
+    }, 2000).unref();
+  }
+
+  // Synchronous from BEGIN to COMMIT: nothing else of this process runs in between.
+  const writeNow = (rows: InboxRow[]): boolean[] => {
+    begin.run([]);
+    try {
+      const out = rows.map((r) => (r.anyStatus ? any : gated).run(insertParams(r, sqliteDateText)).changes > 0);
+      commit.run([]);
+      return out;
+    } catch (err) {
+      if (conn.inTransaction) conn.exec("ROLLBACK");
+      throw err;
+    }
+  };
+  const write: BatchWriter = async (rows) => {
+    const asked = performance.now();
+    const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const locked = performance.now();
+        const out = writeNow(rows);
+        if (stats) {
+          stats.batches++;
+          stats.rows += rows.length;
+          stats.waits.push(locked - asked);
+          stats.commits.push(performance.now() - locked);
+        }
+        return out;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() > deadline) throw err;
+      }
+      await new Promise((r) => (attempt < 2 ? setImmediate(r) : setTimeout(r, 1)));
+    }
+  };
+  return {
+    write,
+    close: async () => {
+      await checkpointer.terminate();
+      conn.close();
+    },
+  };
+}
+
+const writers = new WeakMap<PrismaClient, Promise<InboxWriter>>();
+
+// RETAIN_INBOX_WRITER=direct forces the direct-SQL writer on SQLite too (tests run both).
+async function createInboxWriter(db: PrismaClient): Promise<InboxWriter> {
+  if (currentProvider() === "sqlite" && process.env.RETAIN_INBOX_WRITER !== "direct") {
+    const files = await directSql(db).query<{ name: string; file: string }>("PRAGMA database_list");
+    const file = files.find((f) => f.name === "main")?.file;
+    if (file) {
+      const own = ownConnectionWriter(file);
+      return new InboxWriter(own.write, "sqlite-own-connection", own.close);
+    }
+  }
+  return new InboxWriter(directBatchWriter(db), currentProvider() === "sqlite" ? "sqlite-direct" : "postgresql");
+}
+
+/** The group-commit writer of this database (created on first use). */
+export function inboxWriterFor(db: PrismaClient): Promise<InboxWriter> {
+  let w = writers.get(db);
+  if (!w) {
+    w = createInboxWriter(db).catch((err) => {
+      writers.delete(db);
+      throw err;
+    });
+    writers.set(db, w);
+  }
+  return w;
 }

@@ -14,6 +14,7 @@ import {
   type OrderAmounts,
   type ProgramSettings,
 } from "~/domain/loyalty";
+import { directSql } from "~/db.server";
 import { applyLedgerEvent, ensureAccount, writeTx } from "./ledger-store.server";
 import { getActiveProgram, type ActiveProgram } from "./program.server";
 
@@ -103,7 +104,38 @@ export async function enrollCustomer(db: PrismaClient, shop: string, customerSho
   await applyLedgerEvent(db, account.id, (state) => awardSignupBonus(state, active.settings, now), { activityAt: now });
 }
 
+interface SkipProbe {
+  customerShopifyId: string | null;
+  test: unknown;
+  enabled: unknown;
+  member: unknown;
+}
+
+/**
+ * The common outcome of a loyalty.order-changed job (one runs per changed
+ * order) decided in one direct statement: no order, a guest or test order, or
+ * a non-member's order while the program is off. Null when the full path must
+ * decide (same reasons and order of checks as below).
+ */
+async function quickSkip(db: PrismaClient, shop: string, orderShopifyId: string): Promise<OrderChangeResult | null> {
+  const rows = await directSql(db).query<SkipProbe>(
+    `SELECT o."customerShopifyId", o."test", p."enabled",
+       (SELECT COUNT(*) FROM "LoyaltyAccount" a WHERE a."shop" = o."shop" AND a."customerShopifyId" = o."customerShopifyId") AS "member"
+     FROM "Order" o LEFT JOIN "LoyaltyProgram" p ON p."shop" = o."shop" WHERE o."shop" = $1 AND o."shopifyId" = $2`,
+    [shop, orderShopifyId],
+  );
+  const row = rows[0];
+  if (!row) return { status: "skipped", reason: "order not synced", entriesWritten: 0 };
+  if (!row.customerShopifyId) return { status: "skipped", reason: "guest order", entriesWritten: 0 };
+  if (row.test === true || Number(row.test) === 1) return { status: "skipped", reason: "test order", entriesWritten: 0 };
+  const enabled = row.enabled === true || Number(row.enabled) === 1;
+  if (!enabled && Number(row.member) === 0) return { status: "skipped", reason: "not a member and order does not earn", entriesWritten: 0 };
+  return null;
+}
+
 export async function processOrderChanged(db: PrismaClient, shop: string, orderShopifyId: string, now = new Date()): Promise<OrderChangeResult> {
+  const skip = await quickSkip(db, shop, orderShopifyId);
+  if (skip) return skip;
   const order = await db.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } } });
   if (!order) return { status: "skipped", reason: "order not synced", entriesWritten: 0 };
   if (!order.customerShopifyId) return { status: "skipped", reason: "guest order", entriesWritten: 0 };

@@ -1,13 +1,20 @@
 // Writes normalized resources into the exact tables. Every function is
 // idempotent and order-independent (see docs/sync.md, "Merge rules"): it runs
 // inside the caller's transaction and holds the resource's lock.
+//
+// The apply functions run raw SQL through `sqlOf(tx)`: the webhook worker
+// passes a direct-SQL transaction (prepared statements, ADR 008), backfill and
+// reconciliation pass a Prisma transaction. Values are written in the formats
+// Prisma reads back (see raw-insert.server.ts); "updatedAt" is set here, as
+// Prisma's @updatedAt would.
 import { Prisma } from "@prisma/client";
 import {
   decideRefund, decideVersion, sumRefunds,
   type NormalizedCustomer, type NormalizedLineItem, type NormalizedOrder, type NormalizedRefund, type VersionDecision,
 } from "~/domain/sync";
 import { insertRows, newRowId } from "./raw-insert.server";
-import { dateParam, execute, selectRows, toDate, TS } from "./sql.server";
+import type { DirectQueries } from "~/lib/direct-sql.server";
+import { isPostgres, JSONB, newSortableId, sqlOf, toDate, TS } from "./sql.server";
 import { customerLockKey, lockResource, orderLockKey, type Tx } from "./tx.server";
 
 export interface ApplyResult {
@@ -71,18 +78,6 @@ export function refundColumns(r: NormalizedRefund) {
   };
 }
 
-/** Orders of a redacted customer never get their email back from a late delivery. */
-async function customerIsRedacted(tx: Tx, shop: string, customerShopifyId: string | null): Promise<boolean> {
-  if (!customerShopifyId) return false;
-  const rows = await selectRows<{ redactedAt: unknown }>(tx, `SELECT "redactedAt" FROM "Customer" WHERE "shop" = $1 AND "shopifyId" = $2`, shop, customerShopifyId);
-  return rows.length > 0 && rows[0].redactedAt !== null;
-}
-
-async function findOrderVersion(tx: Tx, shop: string, shopifyId: string): Promise<{ id: string; shopifyUpdatedAt: Date | null } | null> {
-  const rows = await selectRows<{ id: string; shopifyUpdatedAt: unknown }>(tx, `SELECT "id", "shopifyUpdatedAt" FROM "Order" WHERE "shop" = $1 AND "shopifyId" = $2`, shop, shopifyId);
-  return rows.length === 0 ? null : { id: rows[0].id, shopifyUpdatedAt: toDate(rows[0].shopifyUpdatedAt) };
-}
-
 export const ORDER_COLUMNS = [
   "name", "customerShopifyId", "email", "processedAt", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "cancelReason", "test",
   "financialStatus", "fulfillmentStatus", "currency", "presentmentCurrency", "subtotalMinor", "totalMinor", "taxMinor", "shippingMinor",
@@ -117,105 +112,196 @@ export async function insertOrders(
   return idOf;
 }
 
+
+type Q = DirectQueries;
+
 /**
- * Marks the order's held refunds applied and recomputes `refundedMinor` as the
- * sum of all its refunds, so the order converges whatever arrived first.
- * `knownChange` says a refund of this order was just stored; otherwise the sum
- * is only recomputed when held refunds were found.
+ * The stored version of an order and whether its customer was redacted (orders
+ * of a redacted customer never get their email back from a late delivery), in
+ * one statement: one round trip per order on PostgreSQL.
  */
-export async function settleRefunds(tx: Tx, shop: string, orderId: string, orderShopifyId: string, now: Date, knownChange = true): Promise<void> {
-  const released = await execute(
-    tx, `UPDATE "Refund" SET "appliedAt" = $1${TS()} WHERE "shop" = $2 AND "orderShopifyId" = $3 AND "appliedAt" IS NULL`, dateParam(now), shop, orderShopifyId,
+async function findOrderVersion(q: Q, shop: string, shopifyId: string, customerShopifyId: string | null) {
+  const rows = await q.query<{ id: string | null; shopifyUpdatedAt: unknown; customerRedactedAt: unknown }>(
+    `SELECT o."id", o."shopifyUpdatedAt", (SELECT c."redactedAt" FROM "Customer" c WHERE c."shop" = $1 AND c."shopifyId" = $2) AS "customerRedactedAt"
+     FROM (SELECT 1 AS "one") AS x LEFT JOIN "Order" o ON o."shop" = $3 AND o."shopifyId" = $4`,
+    [shop, customerShopifyId, shop, shopifyId],
   );
-  if (!knownChange && released === 0) return;
-  const refunds = await tx.refund.findMany({ where: { shop, orderShopifyId }, select: { amountMinor: true, storeCreditMinor: true } });
-  await tx.order.update({ where: { id: orderId }, data: { refundedMinor: sumRefunds(refunds) } });
+  const row = rows[0];
+  return {
+    existing: row?.id ? { id: row.id, shopifyUpdatedAt: toDate(row.shopifyUpdatedAt) } : null,
+    customerRedacted: customerShopifyId !== null && row !== undefined && row.customerRedactedAt !== null && row.customerRedactedAt !== undefined,
+  };
 }
 
-async function storeRefund(tx: Tx, shop: string, refund: NormalizedRefund, orderExists: boolean, now: Date): Promise<boolean> {
-  const stored = await tx.refund.findUnique({ where: { shop_shopifyId: { shop, shopifyId: refund.shopifyId } }, select: { id: true, lines: true } });
-  const decision = decideRefund(stored ? { hasLines: stored.lines !== null } : null, refund);
+const DATE_COLUMNS: ReadonlySet<string> = new Set(["processedAt", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "createdAt", "updatedAt", "appliedAt", "deletedAt"]);
+
+// Statement texts depend on the engine (casts) and, for line inserts, on the row count: built once each.
+const sqlCache = new Map<string, string>();
+function cachedSql(key: string, build: (pg: boolean) => string): string {
+  const pg = isPostgres();
+  const k = `${pg ? "pg" : "lite"}:${key}`;
+  let sql = sqlCache.get(k);
+  if (sql === undefined) {
+    sql = build(pg);
+    sqlCache.set(k, sql);
+  }
+  return sql;
+}
+const castOf = (pg: boolean, column: string) => (!pg ? "" : JSON_COLUMNS.has(column) ? "::jsonb" : DATE_COLUMNS.has(column) ? "::timestamp(3)" : "");
+function insertSql(pg: boolean, table: string, columns: readonly string[], rows = 1): string {
+  let n = 0;
+  const tuple = () => `(${columns.map((c) => `$${++n}${castOf(pg, c)}`).join(", ")})`;
+  return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES ${Array.from({ length: rows }, tuple).join(", ")}`;
+}
+
+const ORDER_INSERT_COLUMNS = ["id", "shop", "shopifyId", ...ORDER_COLUMNS, "refundedMinor", "createdAt", "updatedAt"];
+const LINE_INSERT_COLUMNS = ["id", ...LINE_COLUMNS];
+// Line inserts in chunks of at most this many rows (one cached statement per size).
+const LINE_CHUNK = 50;
+
+function orderValues(o: NormalizedOrder, email: string | null) {
+  const c = orderColumns(o, email);
+  return ORDER_COLUMNS.map((k) => jsonOrValue(c[k]));
+}
+
+async function insertLines(q: Q, shop: string, orderId: string, lines: NormalizedLineItem[]): Promise<void> {
+  for (let start = 0; start < lines.length; start += LINE_CHUNK) {
+    const chunk = lines.slice(start, start + LINE_CHUNK);
+    const params: (string | number | boolean | null)[] = [];
+    for (const l of chunk) {
+      params.push(newSortableId(), shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard);
+    }
+    await q.execute(cachedSql(`lines:${chunk.length}`, (pg) => insertSql(pg, "OrderLineItem", LINE_INSERT_COLUMNS, chunk.length)), params);
+  }
+}
+
+async function insertOrder(q: Q, shop: string, order: NormalizedOrder, email: string | null, now: Date): Promise<string> {
+  const id = newSortableId();
+  await q.execute(cachedSql("order:insert", (pg) => insertSql(pg, "Order", ORDER_INSERT_COLUMNS)), [id, shop, order.shopifyId, ...orderValues(order, email), 0, now, now]);
+  await insertLines(q, shop, id, order.lineItems);
+  return id;
+}
+
+async function updateOrder(q: Q, shop: string, orderId: string, order: NormalizedOrder, email: string | null, now: Date): Promise<void> {
+  const sql = cachedSql("order:update", (pg) => {
+    let n = 0;
+    const sets = [...ORDER_COLUMNS, "updatedAt"].map((c) => `"${c}" = $${++n}${castOf(pg, c)}`);
+    return `UPDATE "Order" SET ${sets.join(", ")} WHERE "id" = $${++n}`;
+  });
+  await q.execute(sql, [...orderValues(order, email), now, orderId]);
+  await q.execute(`DELETE FROM "OrderLineItem" WHERE "orderId" = $1`, [orderId]);
+  await insertLines(q, shop, orderId, order.lineItems);
+}
+
+/**
+ * Marks the order's held refunds applied and recomputes `refundedMinor` as the
+ * sum of all its refunds (money and store credit: sumRefunds in SQL), so the
+ * order converges whatever arrived first. `knownChange` says a refund of this
+ * order was just stored; otherwise the sum is only recomputed when held
+ * refunds were found.
+ */
+export async function settleRefunds(tx: Tx | Q, shop: string, orderId: string, orderShopifyId: string, now: Date, knownChange = true): Promise<void> {
+  const q = sqlOf(tx);
+  const released = await q.execute(
+    `UPDATE "Refund" SET "appliedAt" = $1${TS()} WHERE "shop" = $2 AND "orderShopifyId" = $3 AND "appliedAt" IS NULL`, [now, shop, orderShopifyId],
+  );
+  if (!knownChange && released === 0) return;
+  await q.execute(
+    `UPDATE "Order" SET "refundedMinor" = (SELECT COALESCE(SUM("amountMinor" + "storeCreditMinor"), 0) FROM "Refund" WHERE "shop" = $1 AND "orderShopifyId" = $2), "updatedAt" = $3${TS()} WHERE "id" = $4`,
+    [shop, orderShopifyId, now, orderId],
+  );
+}
+
+const REFUND_INSERT_COLUMNS = ["id", "shop", "shopifyId", "orderShopifyId", "amountMinor", "storeCreditMinor", "lines", "note", "processedAt", "appliedAt", "createdAt"];
+
+async function storeRefund(q: Q, shop: string, refund: NormalizedRefund, orderExists: boolean, now: Date): Promise<boolean> {
+  const rows = await q.query<{ id: string; hasLines: unknown }>(
+    `SELECT "id", CASE WHEN "lines" IS NULL THEN 0 ELSE 1 END AS "hasLines" FROM "Refund" WHERE "shop" = $1 AND "shopifyId" = $2`, [shop, refund.shopifyId],
+  );
+  const stored = rows[0];
+  const decision = decideRefund(stored ? { hasLines: Number(stored.hasLines) === 1 } : null, refund);
+  const lines = refund.lines === null ? null : JSON.stringify(refund.lines);
   if (decision === "insert") {
-    await tx.refund.create({ data: { shop, shopifyId: refund.shopifyId, ...refundColumns(refund), appliedAt: orderExists ? now : null } });
+    await q.execute(cachedSql("refund:insert", (pg) => insertSql(pg, "Refund", REFUND_INSERT_COLUMNS)), [
+      newSortableId(), shop, refund.shopifyId, refund.orderShopifyId, refund.amountMinor, refund.storeCreditMinor, lines, refund.note, refund.processedAt, orderExists ? now : null, now,
+    ]);
     return true;
   }
   if (decision === "enrich" && stored) {
-    await tx.refund.update({ where: { id: stored.id }, data: refundColumns(refund) });
+    await q.execute(
+      `UPDATE "Refund" SET "orderShopifyId" = $1, "amountMinor" = $2, "storeCreditMinor" = $3, "lines" = $4${JSONB()}, "note" = $5, "processedAt" = $6${TS()} WHERE "id" = $7`,
+      [refund.orderShopifyId, refund.amountMinor, refund.storeCreditMinor, lines, refund.note, refund.processedAt, stored.id],
+    );
     return true;
   }
   return false;
 }
 
-export async function applyOrder(tx: Tx, shop: string, order: NormalizedOrder, now: Date): Promise<ApplyResult> {
-  await lockResource(tx, orderLockKey(shop, order.shopifyId));
-  const existing = await findOrderVersion(tx, shop, order.shopifyId);
+export async function applyOrder(tx: Tx | Q, shop: string, order: NormalizedOrder, now: Date): Promise<ApplyResult> {
+  const q = sqlOf(tx);
+  await lockResource(q, orderLockKey(shop, order.shopifyId));
+  const { existing, customerRedacted } = await findOrderVersion(q, shop, order.shopifyId, order.customerShopifyId);
   const decision = decideVersion(existing?.shopifyUpdatedAt, order.updatedAt, existing !== null);
   if (decision === "stale" || decision === "duplicate") {
     // Only the embedded refunds can still add something.
     let refundsChanged = false;
-    for (const refund of order.refunds) if (await storeRefund(tx, shop, refund, true, now)) refundsChanged = true;
-    if (refundsChanged && existing) await settleRefunds(tx, shop, existing.id, order.shopifyId, now, true);
+    for (const refund of order.refunds) if (await storeRefund(q, shop, refund, true, now)) refundsChanged = true;
+    if (refundsChanged && existing) await settleRefunds(q, shop, existing.id, order.shopifyId, now, true);
     return { decision, changed: refundsChanged };
   }
-  const email = (await customerIsRedacted(tx, shop, order.customerShopifyId)) ? null : order.email;
+  const email = customerRedacted ? null : order.email;
   let orderId = existing?.id;
   if (decision === "insert") {
-    orderId = (await insertOrders(tx, shop, [order], now, () => email, () => 0)).get(order.shopifyId)!;
+    orderId = await insertOrder(q, shop, order, email, now);
   } else if (decision === "update" && existing) {
-    await tx.order.update({ where: { id: existing.id }, data: orderColumns(order, email) });
-    await tx.orderLineItem.deleteMany({ where: { orderId: existing.id } });
-    if (order.lineItems.length > 0) await tx.orderLineItem.createMany({ data: order.lineItems.map((l) => lineColumns(shop, existing.id, l)) });
+    await updateOrder(q, shop, existing.id, order, email, now);
   }
   let refundsChanged = false;
   for (const refund of order.refunds) {
-    if (await storeRefund(tx, shop, refund, true, now)) refundsChanged = true;
+    if (await storeRefund(q, shop, refund, true, now)) refundsChanged = true;
   }
   const orderChanged = decision === "insert" || decision === "update";
   // A new order may release held refunds; a changed refund list needs a new sum.
-  if (orderId && (decision === "insert" || refundsChanged)) await settleRefunds(tx, shop, orderId, order.shopifyId, now, refundsChanged);
+  if (orderId && (decision === "insert" || refundsChanged)) await settleRefunds(q, shop, orderId, order.shopifyId, now, refundsChanged);
   return { decision, changed: orderChanged || refundsChanged };
 }
 
 /** A refund whose order has not landed is stored held (appliedAt null) and settled when the order arrives. */
-export async function applyRefund(tx: Tx, shop: string, refund: NormalizedRefund, now: Date): Promise<ApplyResult & { held: boolean }> {
-  await lockResource(tx, orderLockKey(shop, refund.orderShopifyId));
-  const order = await tx.order.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: refund.orderShopifyId } },
-    select: { id: true },
-  });
-  const changed = await storeRefund(tx, shop, refund, order !== null, now);
-  if (changed && order) await settleRefunds(tx, shop, order.id, refund.orderShopifyId, now);
+export async function applyRefund(tx: Tx | Q, shop: string, refund: NormalizedRefund, now: Date): Promise<ApplyResult & { held: boolean }> {
+  const q = sqlOf(tx);
+  await lockResource(q, orderLockKey(shop, refund.orderShopifyId));
+  const rows = await q.query<{ id: string }>(`SELECT "id" FROM "Order" WHERE "shop" = $1 AND "shopifyId" = $2`, [shop, refund.orderShopifyId]);
+  const order = rows[0] ?? null;
+  const changed = await storeRefund(q, shop, refund, order !== null, now);
+  if (changed && order) await settleRefunds(q, shop, order.id, refund.orderShopifyId, now);
   return { decision: changed ? "insert" : "duplicate", changed, held: order === null };
 }
 
-function customerColumns(c: NormalizedCustomer) {
-  return {
-    email: c.email,
-    firstName: c.firstName,
-    lastName: c.lastName,
-    phone: c.phone,
-    emailMarketing: c.emailMarketing,
-    smsMarketing: c.smsMarketing,
-    tags: c.tags,
-    state: c.state,
-    shopifyCreatedAt: c.createdAt,
-    shopifyUpdatedAt: c.updatedAt,
-  };
+const CUSTOMER_COLUMNS = ["email", "firstName", "lastName", "phone", "emailMarketing", "smsMarketing", "tags", "state", "shopifyCreatedAt", "shopifyUpdatedAt"] as const;
+const CUSTOMER_INSERT_COLUMNS = ["id", "shop", "shopifyId", ...CUSTOMER_COLUMNS, "createdAt", "updatedAt"];
+
+function customerValues(c: NormalizedCustomer) {
+  return [c.email, c.firstName, c.lastName, c.phone, c.emailMarketing, c.smsMarketing, c.tags, c.state, c.createdAt, c.updatedAt];
 }
 
-export async function applyCustomer(tx: Tx, shop: string, customer: NormalizedCustomer): Promise<ApplyResult> {
-  await lockResource(tx, customerLockKey(shop, customer.shopifyId));
-  const existing = await tx.customer.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: customer.shopifyId } },
-    select: { id: true, shopifyUpdatedAt: true, redactedAt: true },
-  });
+export async function applyCustomer(tx: Tx | Q, shop: string, customer: NormalizedCustomer, now: Date = new Date()): Promise<ApplyResult> {
+  const q = sqlOf(tx);
+  await lockResource(q, customerLockKey(shop, customer.shopifyId));
+  const rows = await q.query<{ id: string; shopifyUpdatedAt: unknown; redactedAt: unknown }>(
+    `SELECT "id", "shopifyUpdatedAt", "redactedAt" FROM "Customer" WHERE "shop" = $1 AND "shopifyId" = $2`, [shop, customer.shopifyId],
+  );
+  const existing = rows[0];
   // Erased PII must never come back from a late or replayed delivery.
-  if (existing?.redactedAt) return { decision: "redacted", changed: false };
-  const decision = decideVersion(existing?.shopifyUpdatedAt, customer.updatedAt, existing !== null);
+  if (existing && existing.redactedAt !== null) return { decision: "redacted", changed: false };
+  const decision = decideVersion(toDate(existing?.shopifyUpdatedAt), customer.updatedAt, existing !== undefined);
   if (decision === "insert") {
-    await tx.customer.create({ data: { shop, shopifyId: customer.shopifyId, ...customerColumns(customer) } });
+    await q.execute(cachedSql("customer:insert", (pg) => insertSql(pg, "Customer", CUSTOMER_INSERT_COLUMNS)), [newSortableId(), shop, customer.shopifyId, ...customerValues(customer), now, now]);
   } else if (decision === "update" && existing) {
-    await tx.customer.update({ where: { id: existing.id }, data: customerColumns(customer) });
+    const sql = cachedSql("customer:update", (pg) => {
+      let n = 0;
+      return `UPDATE "Customer" SET ${[...CUSTOMER_COLUMNS, "updatedAt"].map((c) => `"${c}" = $${++n}${castOf(pg, c)}`).join(", ")} WHERE "id" = $${++n}`;
+    });
+    await q.execute(sql, [...customerValues(customer), now, existing.id]);
   }
   return { decision, changed: decision === "insert" || decision === "update" };
 }
@@ -225,14 +311,18 @@ export async function applyCustomer(tx: Tx, shop: string, customer: NormalizedCu
  * tombstone is stored if the customer never arrived, and later versions update
  * fields but never clear `deletedAt`.
  */
-export async function deleteCustomer(tx: Tx, shop: string, customerShopifyId: string, now: Date): Promise<boolean> {
-  await lockResource(tx, customerLockKey(shop, customerShopifyId));
-  const existing = await tx.customer.findUnique({
-    where: { shop_shopifyId: { shop, shopifyId: customerShopifyId } },
-    select: { id: true, deletedAt: true },
-  });
-  if (existing?.deletedAt) return false;
-  if (existing) await tx.customer.update({ where: { id: existing.id }, data: { deletedAt: now } });
-  else await tx.customer.create({ data: { shop, shopifyId: customerShopifyId, deletedAt: now } });
+export async function deleteCustomer(tx: Tx | Q, shop: string, customerShopifyId: string, now: Date): Promise<boolean> {
+  const q = sqlOf(tx);
+  await lockResource(q, customerLockKey(shop, customerShopifyId));
+  const rows = await q.query<{ id: string; deletedAt: unknown }>(`SELECT "id", "deletedAt" FROM "Customer" WHERE "shop" = $1 AND "shopifyId" = $2`, [shop, customerShopifyId]);
+  const existing = rows[0];
+  if (existing && existing.deletedAt !== null) return false;
+  if (existing) {
+    await q.execute(`UPDATE "Customer" SET "deletedAt" = $1${TS()}, "updatedAt" = $2${TS()} WHERE "id" = $3`, [now, now, existing.id]);
+  } else {
+    await q.execute(cachedSql("customer:tombstone", (pg) => insertSql(pg, "Customer", ["id", "shop", "shopifyId", "deletedAt", "createdAt", "updatedAt"])), [
+      newSortableId(), shop, customerShopifyId, now, now, now,
+    ]);
+  }
   return true;
 }

@@ -2,21 +2,24 @@
 // poll, whichever comes first), then stream the JSONL result into the tables
 // in batches. Each batch and the SyncRun's resume point commit in one
 // transaction, so a crash resumes exactly after the last committed batch.
+// Batches are written through direct SQL (backfill-orders.server.ts, ADR 008).
 import type { PrismaClient, SyncRun } from "@prisma/client";
-import {
-  computeProgress, normalizeGraphqlCustomer, normalizeGraphqlLineItem, normalizeGraphqlOrder, parseBulkLine,
-  toShopifyId, decideRefund, type BulkObject, type NormalizedOrder, type NormalizedRefund, type SyncProgress,
-} from "~/domain/sync";
+import { directSql } from "~/db.server";
+import { computeProgress, type NormalizedCustomer, type SyncProgress } from "~/domain/sync";
+import type { BackfillKind, PreparedBatch } from "~/domain/sync/backfill-batch";
 import { BULK_CUSTOMERS_QUERY, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS, BULK_ORDERS_QUERY } from "~/graphql/sync";
 import { enqueueJob } from "~/jobs/queue.server";
+import type { DirectQueries } from "~/lib/direct-sql.server";
 import { adminGraphql as defaultGraphql, assertNoUserErrors } from "~/services/admin-api.server";
-import { applyCustomer, applyOrder, insertOrders, JSON_COLUMNS, lineColumns, refundColumns } from "./apply.server";
+import { applyCustomer } from "./apply.server";
+import { writeOrderBatch, type ParentMemory } from "./backfill-orders.server";
+import { inlineParser, workerParser } from "./backfill-parse.server";
 import { notifyCustomersChanged } from "./downstream.server";
 import { fetchLines } from "./lines.server";
-import { insertRows, newRowId } from "./raw-insert.server";
-import { inTransaction, lockResource, lockResources, orderLockKey } from "./tx.server";
+import { TS } from "./sql.server";
+import { inTransaction } from "./tx.server";
 
-export type BackfillKind = "customers" | "orders";
+export type { BackfillKind };
 export type GraphqlCaller = typeof defaultGraphql;
 
 export const RUN_KIND: Record<BackfillKind, string> = { customers: "BACKFILL_CUSTOMERS", orders: "BACKFILL_ORDERS" };
@@ -96,6 +99,10 @@ export interface ImportOptions {
   /** Test hook: stop (as a crash would) after this many committed batches. */
   stopAfterBatches?: number;
   onProgress?: (p: SyncProgress) => Promise<void> | void;
+  /** Per committed batch: how long its write transaction was held (benchmarks watch this stay short). */
+  onBatch?: (b: { objects: number; transactionMs: number; parsedOnWorker: boolean }) => void;
+  /** Parse on a worker thread (default: when the run expects ≥ 20k more objects or does not say). */
+  parseInWorker?: boolean;
 }
 
 /**
@@ -164,7 +171,7 @@ async function completeRun(db: PrismaClient, run: SyncRun, now: Date): Promise<v
 }
 
 /** Parent orders seen recently, to decide whether a late child line belongs to an applied version. */
-class RecentParents {
+class RecentParents implements ParentMemory {
   private map = new Map<string, boolean>();
   constructor(private readonly limit = 5_000) {}
   set(gid: string, applied: boolean) {
@@ -177,9 +184,20 @@ class RecentParents {
   }
 }
 
+/** Batches prepared ahead of the writer (each holds at most `batchLines` lines, so memory stays bounded). */
+const PREFETCH = 2;
+/** Below this many expected objects a parser thread costs more to start (~1 s) than it saves. */
+const WORKER_MIN_OBJECTS = 20_000;
+
 /**
  * Streams JSONL `lines` into the tables, skipping the `linesDone` already
  * committed by an earlier attempt. Returns whether the stream was finished.
+ *
+ * Each batch is one direct-SQL transaction (ADR 008) holding its rows and the
+ * run's resume point, so a crash resumes exactly after the last committed
+ * batch. A batch of BATCH_LINES lines commits in tens of milliseconds, short
+ * enough that webhooks written meanwhile (same SQLite file) are not starved.
+ * Parsing runs ahead on a worker thread (backfill-parse.server.ts).
  */
 export async function importBulkLines(
   db: PrismaClient, run: SyncRun, lines: AsyncIterable<string>, options: ImportOptions = {},
@@ -188,151 +206,75 @@ export async function importBulkLines(
   const clock = options.now ?? (() => new Date());
   const kind = kindOf(run);
   const parents = new RecentParents();
+  const sql = directSql(db);
+  const useWorker = options.parseInWorker ?? (run.objectsTotal === null || run.objectsTotal - run.objectsDone >= WORKER_MIN_OBJECTS);
+  const parser = useWorker ? workerParser() : inlineParser();
   let state = run;
-  let lineNo = 0;
-  let batch: Array<{ lineNo: number; obj: BulkObject }> = [];
   let batches = 0;
 
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const last = batch[batch.length - 1].lineNo;
-    const items = batch;
-    batch = [];
+  const write = async (last: number, prepared: Promise<PreparedBatch>) => {
+    const batch = await prepared;
     const now = clock();
-    const roots = await inTransaction(db, async (tx) => {
-      const n = kind === "orders" ? await applyOrderBatch(tx, state.shop, items.map((i) => i.obj), parents, now) : await applyCustomerBatch(tx, state.shop, items.map((i) => i.obj));
-      return { n, run: await tx.syncRun.update({ where: { id: state.id }, data: { linesDone: last, objectsDone: { increment: n } } }) };
+    const begun = performance.now();
+    state = await sql.transaction(async (q) => {
+      const n = batch.kind === "orders" ? await writeOrderBatch(q, state.shop, batch, parents, now) : await writeCustomerBatch(q, state.shop, batch.customers, now);
+      // Prisma's @updatedAt is wall time; the import lease (IMPORT_LEASE_MS) reads it.
+      const touched = new Date();
+      const [row] = await q.query<{ objectsDone: number | string }>(
+        `UPDATE "SyncRun" SET "linesDone" = $1, "objectsDone" = "objectsDone" + $2, "updatedAt" = $3${TS()} WHERE "id" = $4 RETURNING "objectsDone"`,
+        [last, n, touched, state.id],
+      );
+      if (!row) throw new Error(`sync run ${state.id} vanished during its import`);
+      return { ...state, linesDone: last, objectsDone: Number(row.objectsDone), updatedAt: touched };
     });
-    state = roots.run;
     batches++;
+    options.onBatch?.({ objects: batch.roots, transactionMs: performance.now() - begun, parsedOnWorker: parser.threaded() });
     await options.onProgress?.(computeProgress({ objectsDone: state.objectsDone, objectsTotal: state.objectsTotal, startedAt: state.startedAt, now }));
   };
 
-  for await (const text of lines) {
-    lineNo++;
-    if (lineNo <= state.linesDone) continue;
-    if (options.signal?.aborted) return { finished: false, run: state };
-    if (text.trim().length === 0) continue;
-    batch.push({ lineNo, obj: parseBulkLine(text, lineNo) });
-    if (batch.length >= batchLines) {
-      await flush();
-      if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) return { finished: false, run: state };
+  const queue: Array<{ last: number; prepared: Promise<PreparedBatch> }> = [];
+  const enqueue = (texts: string[], lineNos: number[]) => {
+    const prepared = parser.prepare(kind, texts, lineNos);
+    prepared.catch(() => undefined); // surfaced when its turn to be written comes
+    queue.push({ last: lineNos[lineNos.length - 1], prepared });
+  };
+  const stopped = () => options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches;
+  try {
+    let lineNo = 0;
+    let texts: string[] = [];
+    let lineNos: number[] = [];
+    for await (const text of lines) {
+      lineNo++;
+      if (lineNo <= state.linesDone) continue;
+      if (options.signal?.aborted) return { finished: false, run: state };
+      if (text.trim().length === 0) continue;
+      texts.push(text);
+      lineNos.push(lineNo);
+      if (texts.length >= batchLines) {
+        enqueue(texts, lineNos);
+        texts = [];
+        lineNos = [];
+        if (queue.length > PREFETCH) {
+          const next = queue.shift()!;
+          await write(next.last, next.prepared);
+          if (stopped()) return { finished: false, run: state };
+        }
+      }
     }
-  }
-  await flush();
-  return { finished: true, run: state };
-}
-
-type BatchTx = Parameters<Parameters<typeof inTransaction>[1]>[0];
-
-// Prisma caps bound parameters (999 on SQLite), so long `in` lists are split.
-const IN_CHUNK = 900;
-async function findInChunks<T>(ids: string[], query: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(...(await query(ids.slice(i, i + IN_CHUNK))));
-  return out;
-}
-
-/** Set-wise insert of orders absent from the table: a handful of statements per batch. */
-async function insertFreshOrders(tx: BatchTx, shop: string, fresh: NormalizedOrder[], now: Date): Promise<void> {
-  if (fresh.length === 0) return;
-  const customerIds = [...new Set(fresh.map((o) => o.customerShopifyId).filter((id): id is string => id !== null))];
-  const redacted = new Set(
-    (await findInChunks(customerIds, (ids) => tx.customer.findMany({ where: { shop, shopifyId: { in: ids }, redactedAt: { not: null } }, select: { shopifyId: true } }))).map((c) => c.shopifyId),
-  );
-  const freshIds = fresh.map((o) => o.shopifyId);
-  const embedded = fresh.flatMap((o) => o.refunds);
-  // Refunds already stored: held ones of these orders, or the embedded ones seen before.
-  const refundSelect = { id: true, shopifyId: true, orderShopifyId: true, amountMinor: true, storeCreditMinor: true, lines: true, appliedAt: true } as const;
-  const byOrder = await findInChunks(freshIds, (ids) => tx.refund.findMany({ where: { shop, orderShopifyId: { in: ids } }, select: refundSelect }));
-  const byId = await findInChunks(embedded.map((r) => r.shopifyId), (ids) => tx.refund.findMany({ where: { shop, shopifyId: { in: ids } }, select: refundSelect }));
-  const storedRefunds = [...new Map([...byOrder, ...byId].map((r) => [r.id, r])).values()];
-  const finalRefunds = new Map(storedRefunds.map((r) => [r.shopifyId, { orderShopifyId: r.orderShopifyId, amountMinor: r.amountMinor, storeCreditMinor: r.storeCreditMinor }]));
-  const known = new Map(storedRefunds.map((r) => [r.shopifyId, r]));
-  const toCreate = new Map<string, NormalizedRefund>();
-  const toEnrich: Array<{ id: string; refund: NormalizedRefund }> = [];
-  for (const r of embedded) {
-    const k = known.get(r.shopifyId);
-    if (!k) {
-      if (!toCreate.has(r.shopifyId)) toCreate.set(r.shopifyId, r);
-    } else if (decideRefund({ hasLines: k.lines !== null }, r) === "enrich") toEnrich.push({ id: k.id, refund: r });
-    else continue;
-    finalRefunds.set(r.shopifyId, { orderShopifyId: r.orderShopifyId, amountMinor: r.amountMinor, storeCreditMinor: r.storeCreditMinor });
-  }
-  const refunded = new Map<string, number>();
-  for (const r of finalRefunds.values()) refunded.set(r.orderShopifyId, (refunded.get(r.orderShopifyId) ?? 0) + r.amountMinor + r.storeCreditMinor);
-
-  await insertOrders(tx, shop, fresh, now, (o) => (o.customerShopifyId && redacted.has(o.customerShopifyId) ? null : o.email), (o) => refunded.get(o.shopifyId) ?? 0);
-  const refundRows = [...toCreate.values()].map((r) => [
-    newRowId(), shop, r.shopifyId, r.orderShopifyId, r.amountMinor, r.storeCreditMinor, r.lines === null ? null : JSON.stringify(r.lines), r.note, r.processedAt, now, now,
-  ]);
-  await insertRows(tx, "Refund", ["id", "shop", "shopifyId", "orderShopifyId", "amountMinor", "storeCreditMinor", "lines", "note", "processedAt", "appliedAt", "createdAt"], refundRows, JSON_COLUMNS);
-  for (const e of toEnrich) await tx.refund.update({ where: { id: e.id }, data: refundColumns(e.refund) });
-  if (storedRefunds.some((r) => r.appliedAt === null)) {
-    const held = storedRefunds.filter((r) => r.appliedAt === null).map((r) => r.id);
-    for (let i = 0; i < held.length; i += IN_CHUNK) await tx.refund.updateMany({ where: { id: { in: held.slice(i, i + IN_CHUNK) } }, data: { appliedAt: now } });
+    if (texts.length > 0) enqueue(texts, lineNos);
+    while (queue.length > 0) {
+      if (options.signal?.aborted) return { finished: false, run: state };
+      const next = queue.shift()!;
+      await write(next.last, next.prepared);
+      if (stopped() && queue.length > 0) return { finished: false, run: state };
+    }
+    return { finished: true, run: state };
+  } finally {
+    await parser.close();
   }
 }
 
-async function applyCustomerBatch(tx: BatchTx, shop: string, objects: BulkObject[]): Promise<number> {
-  const customers = objects.filter((o) => o.type === "Customer").map((o) => normalizeGraphqlCustomer(o.node, `customer ${o.id}`));
-  for (const c of customers) await applyCustomer(tx, shop, c);
+async function writeCustomerBatch(q: DirectQueries, shop: string, customers: NormalizedCustomer[], now: Date): Promise<number> {
+  for (const c of customers) await applyCustomer(q, shop, c, now);
   return customers.length;
 }
-
-async function applyOrderBatch(tx: BatchTx, shop: string, objects: BulkObject[], parents: RecentParents, now: Date): Promise<number> {
-  const children = new Map<string, BulkObject[]>();
-  const orders: BulkObject[] = [];
-  for (const o of objects) {
-    if (o.type === "Order") orders.push(o);
-    else if (o.type === "LineItem" && o.parentGid) {
-      const list = children.get(o.parentGid) ?? [];
-      list.push(o);
-      children.set(o.parentGid, list);
-    }
-  }
-  const normalized = orders.map((o) => {
-    const lines = children.get(o.id) ?? [];
-    children.delete(o.id);
-    return { gid: o.id, order: normalizeGraphqlOrder(o.node, lines.map((l) => l.node), `order ${o.id}`) };
-  });
-  await lockResources(tx, normalized.map((n) => orderLockKey(shop, n.order.shopifyId)));
-  const stored = new Set(
-    (await findInChunks(normalized.map((n) => n.order.shopifyId), (ids) => tx.order.findMany({ where: { shop, shopifyId: { in: ids } }, select: { shopifyId: true } }))).map((o) => o.shopifyId),
-  );
-  // Orders we have never seen (the whole table on a first backfill) are
-  // inserted set-wise; the rest go through the per-order merge rules.
-  const seen = new Set<string>();
-  const fresh: NormalizedOrder[] = [];
-  for (const n of normalized) {
-    if (stored.has(n.order.shopifyId) || seen.has(n.order.shopifyId)) {
-      const res = await applyOrder(tx, shop, n.order, now);
-      parents.set(n.gid, res.decision === "insert" || res.decision === "update");
-    } else {
-      seen.add(n.order.shopifyId);
-      fresh.push(n.order);
-      parents.set(n.gid, true);
-    }
-  }
-  await insertFreshOrders(tx, shop, fresh, now);
-  // Children whose parent line came in an earlier batch.
-  for (const [parentGid, lines] of children) {
-    if (parents.get(parentGid) === false) continue; // that bulk version was older than what we hold
-    const orderShopifyId = toShopifyId(parentGid, "__parentId", "Order");
-    await lockResource(tx, orderLockKey(shop, orderShopifyId));
-    const order = await tx.order.findUnique({ where: { shop_shopifyId: { shop, shopifyId: orderShopifyId } }, select: { id: true, currency: true } });
-    if (!order) continue;
-    for (const l of lines) {
-      const item = normalizeGraphqlLineItem(l.node, order.currency, `line item ${l.id}`);
-      const cols = lineColumns(shop, order.id, item);
-      await tx.orderLineItem.upsert({ where: { orderId_shopifyId: { orderId: order.id, shopifyId: item.shopifyId } }, create: cols, update: cols });
-    }
-    if (lines.length > 0) {
-      const all = await tx.orderLineItem.findMany({ where: { orderId: order.id, giftCard: true }, select: { priceMinor: true, quantity: true, discountMinor: true } });
-      const giftCardMinor = all.reduce((s, l) => s + l.priceMinor * l.quantity - l.discountMinor, 0);
-      await tx.order.update({ where: { id: order.id }, data: { giftCardMinor } });
-    }
-  }
-  return orders.length;
-}
-

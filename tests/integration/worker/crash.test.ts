@@ -71,12 +71,25 @@ describe("crash during a webhook burst", () => {
       }
     };
     // The crash: once 40% is accepted, the worker child has processed some and some still wait.
+    // The app and its worker are frozen (SIGSTOP) while that is checked, so the state seen is
+    // the state killed: a worker that keeps pace with the burst could otherwise drain the
+    // waiting work between the check and the kill.
+    const signalApp = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-server!.child.pid!, signal);
+      } catch {
+        /* already gone */
+      }
+    };
     const crash = (async () => {
       await waitFor("processing to be under way with work waiting", async () => {
         if (accepted.size < deliveries.length * 0.4) return false;
+        signalApp("SIGSTOP");
         const byStatus = await prisma.webhookInbox.groupBy({ by: ["status"], where: { shop: SHOP }, _count: true });
         const count = (s: string) => byStatus.find((g) => g.status === s)?._count ?? 0;
-        return count("DONE") > 0 && count("PENDING") + count("PROCESSING") > 0;
+        const ready = count("DONE") > 0 && count("PENDING") + count("PROCESSING") > 0;
+        if (!ready) signalApp("SIGCONT");
+        return ready;
       }, 45_000);
       killed = true;
       await killTree(server!);

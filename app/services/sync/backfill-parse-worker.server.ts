@@ -1,0 +1,24 @@
+// Worker-thread entry of the backfill parser (backfill-parse.server.ts):
+// parses and normalizes batches of JSONL lines off the thread that writes.
+import { parentPort } from "node:worker_threads";
+import { prepareBulkBatch, type BackfillKind } from "~/domain/sync/backfill-batch";
+import { SyncInputError } from "~/domain/sync";
+
+export interface ParseRequest {
+  id: number;
+  kind: BackfillKind;
+  texts: string[];
+  lineNos: number[];
+}
+
+parentPort?.on("message", (m: ParseRequest) => {
+  try {
+    parentPort!.postMessage({ id: m.id, batch: prepareBulkBatch(m.kind, m.texts, m.lineNos) });
+  } catch (err) {
+    const e = err as Error;
+    const error = err instanceof SyncInputError
+      ? { name: "SyncInputError", reason: err.reason, path: err.path, message: e.message }
+      : { name: e?.name ?? "Error", message: String(e?.message ?? err) };
+    parentPort!.postMessage({ id: m.id, error });
+  }
+});

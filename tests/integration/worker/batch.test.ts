@@ -1,0 +1,127 @@
+// The worker applies claimed deliveries in short batch transactions (one
+// commit for many deliveries). These pin what batching must not change:
+// every delivery exactly once, a failing delivery isolated from its
+// batch-mates, follow-up jobs once per key, and the time cap on a transaction.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import prisma, { directSql, prepareDatabase } from "~/db.server";
+import { claimDeliveries, processClaimedDeliveries, runWorkerOnce, startWorker, workerStats } from "~/jobs/worker.server";
+import { createInstalledShop, resetDatabase } from "../../helpers/db";
+import { orderVariant, refundVariant, sample } from "../sync/helpers";
+
+const SHOP = "batch-worker.myshopify.com";
+const db = prisma;
+let seq = 0;
+
+async function enqueue(topic: string, body: unknown, receivedAt = new Date(Date.now() - 60_000 + seq)) {
+  seq++;
+  await db.webhookInbox.create({
+    data: { shop: SHOP, topic, webhookId: `batch-${seq}`, rawBody: typeof body === "string" ? body : JSON.stringify(body), receivedAt, nextAttemptAt: new Date(Date.now() - 60_000) },
+  });
+}
+
+async function drainInbox() {
+  for (let i = 0; i < 100; i++) {
+    const claimed = await claimDeliveries(db, "batch-test", 100);
+    if (claimed.length === 0) return;
+    await processClaimedDeliveries(db, claimed);
+  }
+}
+
+describe("batched delivery processing", () => {
+  beforeEach(async () => {
+    await prepareDatabase(db);
+    await resetDatabase(db);
+    await createInstalledShop(db, SHOP);
+  });
+  afterEach(() => {
+    delete process.env.RETAIN_WORKER_TX_MS;
+  });
+
+  it("a delivery that fails in the database fails alone: its batch-mates before and after it are DONE, it is retried with its error", async () => {
+    await enqueue("orders/create", orderVariant(9_100_001));
+    // Two line items with one id break the (orderId, shopifyId) unique index on insert.
+    const poison = orderVariant(9_100_002);
+    poison.line_items = [poison.line_items[0], poison.line_items[0]];
+    await enqueue("orders/create", poison);
+    await enqueue("orders/create", orderVariant(9_100_003));
+    await enqueue("customers/create", { ...sample("customers/create"), id: 9_200_001, admin_graphql_api_id: "gid://shopify/Customer/9200001" });
+
+    const claimed = await claimDeliveries(db, "batch-test", 100);
+    expect(claimed).toHaveLength(4);
+    await processClaimedDeliveries(db, claimed);
+
+    const rows = await db.webhookInbox.findMany({ where: { shop: SHOP }, orderBy: { receivedAt: "asc" }, select: { status: true, attempts: true, lastError: true } });
+    expect(rows.map((r) => r.status)).toEqual(["DONE", "PENDING", "DONE", "DONE"]);
+    expect(rows[1].attempts).toBe(1);
+    expect(rows[1].lastError).toMatch(/unique|constraint/i);
+    const orders = await db.order.findMany({ where: { shop: SHOP }, select: { shopifyId: true }, orderBy: { shopifyId: "asc" } });
+    expect(orders.map((o) => o.shopifyId)).toEqual(["9100001", "9100003"]);
+    expect(await db.customer.count({ where: { shop: SHOP } })).toBe(1);
+  });
+
+  it("malformed bodies are parked DEAD before any transaction; the rest of the claim is applied", async () => {
+    await enqueue("orders/create", "{not json");
+    await enqueue("orders/create", { id: 1 });
+    await enqueue("orders/create", orderVariant(9_100_010));
+    await drainInbox();
+    const rows = await db.webhookInbox.findMany({ where: { shop: SHOP }, orderBy: { receivedAt: "asc" }, select: { status: true } });
+    expect(rows.map((r) => r.status)).toEqual(["DEAD", "DEAD", "DONE"]);
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(1);
+  });
+
+  it("each delivery is applied exactly once: effects and DONE marks commit together, a second pass finds nothing", async () => {
+    for (let i = 0; i < 30; i++) await enqueue("orders/create", orderVariant(9_300_000 + i));
+    await enqueue("refunds/create", refundVariant(9_400_000, 9_300_000));
+    await enqueue("orders/paid", orderVariant(9_300_001, { updated_at: "2030-01-01T00:00:00Z" }));
+    await drainInbox();
+    const rows = await db.webhookInbox.findMany({ where: { shop: SHOP }, select: { status: true, attempts: true, processedAt: true } });
+    expect(rows.every((r) => r.status === "DONE" && r.attempts === 1 && r.processedAt !== null)).toBe(true);
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(30);
+    const lines = (orderVariant(1).line_items as unknown[]).length;
+    expect(await db.orderLineItem.count({ where: { shop: SHOP } })).toBe(30 * lines);
+    const refunded = await db.order.findFirstOrThrow({ where: { shop: SHOP, shopifyId: "9300000" }, select: { refundedMinor: true } });
+    expect(refunded.refundedMinor).toBe(8500);
+    const updated = await db.order.findFirstOrThrow({ where: { shop: SHOP, shopifyId: "9300001" }, select: { shopifyUpdatedAt: true } });
+    expect(updated.shopifyUpdatedAt.toISOString()).toBe("2030-01-01T00:00:00.000Z");
+    expect(await claimDeliveries(db, "batch-test", 100)).toEqual([]);
+  });
+
+  it("follow-up jobs are written once per key: one analytics recompute per shop, one loyalty job per changed order", async () => {
+    for (let i = 0; i < 5; i++) await enqueue("orders/create", orderVariant(9_500_000 + i));
+    // A newer version of an order in the same batch: still one loyalty job for it.
+    await enqueue("orders/updated", orderVariant(9_500_000, { updated_at: "2030-01-01T00:00:00Z" }));
+    await drainInbox();
+    const jobs = await db.job.findMany({ where: { shop: SHOP, status: "QUEUED" }, select: { type: true, dedupeKey: true, payload: true } });
+    expect(jobs.filter((j) => j.type === "analytics.recompute")).toHaveLength(1);
+    const loyalty = jobs.filter((j) => j.type === "loyalty.order-changed");
+    expect(loyalty.map((j) => (j.payload as { orderShopifyId: string }).orderShopifyId).sort()).toEqual(["9500000", "9500001", "9500002", "9500003", "9500004"]);
+  });
+
+  it("a batch transaction stops taking deliveries once its time budget has passed (RETAIN_WORKER_TX_MS)", async () => {
+    process.env.RETAIN_WORKER_TX_MS = "0.000001";
+    for (let i = 0; i < 6; i++) await enqueue("orders/create", orderVariant(9_600_000 + i));
+    const before = workerStats();
+    await runWorkerOnce(db, "batch-test");
+    const after = workerStats();
+    // Every transaction takes at least one delivery, and none takes a second one past the budget.
+    expect(after.transactions - before.transactions).toBe(6);
+    expect(after.batchedDeliveries - before.batchedDeliveries).toBe(6);
+    expect(await db.webhookInbox.count({ where: { shop: SHOP, status: "DONE" } })).toBe(6);
+  });
+
+  it("the worker loop drains the inbox; on SQLite its connection leaves WAL checkpoints to its thread while it runs and takes them back when stopped", async () => {
+    for (let i = 0; i < 20; i++) await enqueue("orders/create", orderVariant(9_700_000 + i));
+    const direct = directSql(db);
+    const autocheckpoint = async () => Number(Object.values((await direct.query<Record<string, unknown>>("PRAGMA wal_autocheckpoint"))[0])[0]);
+    const handle = startWorker(db, { workerId: "batch-loop", idleMs: 10 });
+    const deadline = Date.now() + 20_000;
+    while ((await db.webhookInbox.count({ where: { shop: SHOP, status: "DONE" } })) < 20) {
+      if (Date.now() > deadline) throw new Error("the worker loop did not drain 20 deliveries in 20 s");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (direct.provider === "sqlite") expect(await autocheckpoint()).toBe(0);
+    await handle.stop();
+    if (direct.provider === "sqlite") expect(await autocheckpoint()).toBe(1000);
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(20);
+  });
+});
