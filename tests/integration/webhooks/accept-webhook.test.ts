@@ -49,6 +49,20 @@ describe("webhook acceptance (authenticate.webhook + inbox)", () => {
     expect(rows[0].status).toBe("PENDING");
   });
 
+  it("accepts every topic whose name has an underscore (bulk_operations/finish, customers/data_request, app/scopes_update)", async () => {
+    const bodies: Record<string, string> = {
+      "bulk_operations/finish": sample("bulk_operations/finish"),
+      "customers/data_request": sample("customers/data_request"),
+      "app/scopes_update": JSON.stringify({ id: 1, previous: ["read_orders"], current: ["read_orders", "read_customers"], updated_at: "2026-11-01T10:00:00Z" }),
+    };
+    for (const [topic, body] of Object.entries(bodies)) {
+      const res = await (await routeFor(topic))(delivery(topic, body));
+      expect(res.status, topic).toBe(200);
+    }
+    const stored = await prisma.webhookInbox.findMany({ where: { shop: SHOP }, select: { topic: true } });
+    expect(stored.map((r) => r.topic).sort()).toEqual(["app/scopes_update", "bulk_operations/finish", "customers/data_request"]);
+  });
+
   it("answers 401 to a tampered body and stores nothing", async () => {
     const body = sample("orders/paid");
     const req = delivery("orders/paid", body);
