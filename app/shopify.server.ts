@@ -28,6 +28,18 @@ if (env.SHOPIFY_SIMULATOR_URL) {
 }
 
 
+// Concurrent calls for one shop share one database round (Remix runs the parent
+// and child loaders of the first page load at the same time).
+const recording = new Map<string, Promise<void>>();
+function recordShopAuthenticated(shop: string): Promise<void> {
+  let pending = recording.get(shop);
+  if (!pending) {
+    pending = onShopAuthenticated(prisma, shop).finally(() => recording.delete(shop));
+    recording.set(shop, pending);
+  }
+  return pending;
+}
+
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
@@ -41,7 +53,7 @@ const shopify = shopifyApp({
   future: { unstable_newEmbeddedAuthStrategy: true },
   hooks: {
     afterAuth: async ({ session }) => {
-      await onShopAuthenticated(prisma, session.shop);
+      await recordShopAuthenticated(session.shop);
     },
   },
   // The library logs every webhook and app-proxy call at INFO ("Authenticating …"):
@@ -55,7 +67,25 @@ const shopify = shopifyApp({
 export default shopify;
 export const apiVersion = API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+/**
+ * authenticate.admin, plus a guarantee that the shop's row exists when it
+ * returns. On the first page load Remix runs the app layout's and the page's
+ * loaders at once: one exchanges the session token and runs afterAuth (which
+ * records the shop), the other can find the freshly stored session and go on
+ * before that row is written. Known shops are remembered per process.
+ */
+const knownShops = new Set<string>();
+const authenticateAdmin = (async (request: Request) => {
+  const context = await shopify.authenticate.admin(request);
+  const shop = context.session.shop;
+  if (!knownShops.has(shop)) {
+    await recordShopAuthenticated(shop);
+    knownShops.add(shop);
+  }
+  return context;
+}) as typeof shopify.authenticate.admin;
+
+export const authenticate = { ...shopify.authenticate, admin: authenticateAdmin };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;

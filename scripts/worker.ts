@@ -14,7 +14,13 @@ await ensureRecurringJobs(prisma);
 const worker = startWorker(prisma, { workerId: values.id });
 console.log(JSON.stringify({ msg: "worker.started", pid: process.pid }));
 
+let stopping = false;
 const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  // A long job (a large recompute) may not reach a stopping point soon: work is
+  // transactional and claims expire, so after a grace period exiting is safe.
+  setTimeout(() => process.exit(1), 10_000).unref();
   await worker.stop();
   await prisma.$disconnect();
   process.exit(0);
