@@ -47,10 +47,10 @@ function StepRow({ step, index, links }: { step: SetupStep; index: number; links
         </BlockStack>
         {step.id === "storefront" ? (
           <InlineStack gap="200" wrap={false}>
-            <Button url={links.activateEmbed} target="_top" external>
+            <Button url={links.activateEmbed} target="_top">
               {t("home.step.storefront.embed")}
             </Button>
-            <Button url={links.addBlock} target="_top" external variant="plain">
+            <Button url={links.addBlock} target="_top" variant="plain">
               {t("home.step.storefront.block")}
             </Button>
           </InlineStack>
