@@ -5,13 +5,12 @@
 // workers share the tables through FOR UPDATE SKIP LOCKED claiming. The hot
 // path (claim, apply, DONE marks, job claim/complete) is direct SQL (ADR 008).
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
-import { Worker } from "node:worker_threads";
 import type { Job, PrismaClient, WebhookInbox } from "@prisma/client";
 import { currentProvider, directSql } from "~/db.server";
 import type { DirectQueries } from "~/lib/direct-sql.server";
 import { log } from "~/lib/log.server";
+import { startCheckpointThread } from "~/lib/sqlite-checkpointer.server";
 import { Notifications } from "~/services/sync/downstream.server";
 import { applyPlannedDelivery, planDelivery, type PlannedDelivery } from "~/services/sync/process-delivery.server";
 import { toDate, TS } from "~/services/sync/sql.server";
@@ -446,16 +445,6 @@ export async function drainWork(db: PrismaClient, workerId = "drain", maxPasses 
   return total;
 }
 
-// Runs PASSIVE checkpoints (they never block writers) on a connection of its own.
-const CHECKPOINT_THREAD_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma("busy_timeout = 0");
-setInterval(() => {
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch { /* busy or gone: next time */ }
-}, workerData.everyMs);
-`;
 const AUTOCHECKPOINT_PAGES = 1000;
 
 /**
@@ -471,9 +460,7 @@ async function startSqliteCheckpointer(db: PrismaClient, everyMs = 100): Promise
   const files = await direct.query<{ name: string; file: string }>("PRAGMA database_list");
   const file = files.find((f) => f.name === "main")?.file;
   if (!file) return null;
-  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const thread = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs } });
-  thread.unref();
+  const thread = startCheckpointThread(file, everyMs);
   const restore = () => direct.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
   thread.on("error", (err) => {
     log.error("worker.checkpointer_failed", { error: String(err) });

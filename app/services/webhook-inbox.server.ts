@@ -4,11 +4,11 @@
 // (app/jobs/worker.server.ts). Performance notes: docs/sync.md.
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { Worker } from "node:worker_threads";
 import type { PrismaClient } from "@prisma/client";
 import { currentProvider, directSql } from "~/db.server";
 import { sqliteDateText, type SqlParam } from "~/lib/direct-sql.server";
 import { SQLITE_BUSY_TIMEOUT_MS } from "~/lib/sqlite-adapter.server";
+import { startCheckpointThread } from "~/lib/sqlite-checkpointer.server";
 import { TS } from "~/services/sync/sql.server";
 import { authenticate } from "~/shopify.server";
 import { kickWorker } from "~/jobs/wake.server";
@@ -267,16 +267,6 @@ interface SqliteConnection {
 }
 type SqliteDriver = new (file: string) => SqliteConnection;
 
-const CHECKPOINT_THREAD_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma("busy_timeout = 0");
-setInterval(() => {
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch { /* busy or gone: next time */ }
-}, 200);
-`;
-
 function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === "string" && code.startsWith("SQLITE_BUSY");
@@ -295,8 +285,7 @@ function ownConnectionWriter(file: string): { write: BatchWriter; close: () => P
   const commit = conn.prepare("COMMIT");
   const gated = conn.prepare(positional(false));
   const any = conn.prepare(positional(true));
-  const checkpointer = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, workerData: { driver, file } });
-  checkpointer.unref();
+  const checkpointer = startCheckpointThread(file, 200);
   checkpointer.on("error", (err) => log.error("webhook.inbox_checkpointer_failed", { error: String(err) }));
   const stats = process.env.RETAIN_INBOX_STATS === "1" ? { batches: 0, rows: 0, waits: [] as number[], commits: [] as number[] } : null;
   if (stats) {
