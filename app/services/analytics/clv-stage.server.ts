@@ -100,24 +100,24 @@ export function currencyExponent(currencyCode: string): number {
 }
 
 /**
- * instant → shop-local "YYYY-MM-DD", by binary search over precomputed local
- * day starts (one Intl call per day in range instead of one per order).
+ * Shop-local calendar days (days since 1970-01-01) from fromMs's day until the
+ * first one starting after toMs, and the index of the day an instant falls in
+ * by binary search over their starts (one Intl call per day in range instead
+ * of one per order); -1 outside the table.
  */
-export function createLocalDayKeyer(timeZone: string, fromMs: number, toMs: number): (instantMs: number) => string {
-  const firstKey = localDateKey(new Date(fromMs), timeZone);
-  const keys: string[] = [];
+function createLocalDayTable(timeZone: string, fromMs: number, toMs: number): { days: number[]; indexOf: (instantMs: number) => number } {
+  const days: number[] = [];
   const starts: number[] = [];
-  let day = parseCalendarDay(firstKey);
+  let day = parseCalendarDay(localDateKey(new Date(fromMs), timeZone));
   for (;;) {
-    const key = formatCalendarDay(day);
-    const start = startOfLocalDay(key, timeZone).getTime();
-    keys.push(key);
+    const start = startOfLocalDay(formatCalendarDay(day), timeZone).getTime();
+    days.push(day);
     starts.push(start);
     if (start > toMs) break;
     day += 1;
   }
-  return (instantMs: number): string => {
-    if (instantMs < starts[0] || instantMs >= starts[starts.length - 1]) return localDateKey(new Date(instantMs), timeZone);
+  const indexOf = (instantMs: number): number => {
+    if (instantMs < starts[0] || instantMs >= starts[starts.length - 1]) return -1;
     let lo = 0;
     let hi = starts.length - 1;
     while (hi - lo > 1) {
@@ -125,7 +125,18 @@ export function createLocalDayKeyer(timeZone: string, fromMs: number, toMs: numb
       if (starts[mid] <= instantMs) lo = mid;
       else hi = mid;
     }
-    return keys[lo];
+    return lo;
+  };
+  return { days, indexOf };
+}
+
+/** instant → shop-local "YYYY-MM-DD". */
+export function createLocalDayKeyer(timeZone: string, fromMs: number, toMs: number): (instantMs: number) => string {
+  const { days, indexOf } = createLocalDayTable(timeZone, fromMs, toMs);
+  const keys = days.map(formatCalendarDay);
+  return (instantMs: number): string => {
+    const i = indexOf(instantMs);
+    return i === -1 ? localDateKey(new Date(instantMs), timeZone) : keys[i];
   };
 }
 
@@ -134,27 +145,10 @@ export function createLocalDayKeyer(timeZone: string, fromMs: number, toMs: numb
  * parseCalendarDay of createLocalDayKeyer's key, without the string.
  */
 export function createLocalDayNumberer(timeZone: string, fromMs: number, toMs: number): (instantMs: number) => number {
-  const firstKey = localDateKey(new Date(fromMs), timeZone);
-  const days: number[] = [];
-  const starts: number[] = [];
-  let day = parseCalendarDay(firstKey);
-  for (;;) {
-    const start = startOfLocalDay(formatCalendarDay(day), timeZone).getTime();
-    days.push(day);
-    starts.push(start);
-    if (start > toMs) break;
-    day += 1;
-  }
+  const { days, indexOf } = createLocalDayTable(timeZone, fromMs, toMs);
   return (instantMs: number): number => {
-    if (instantMs < starts[0] || instantMs >= starts[starts.length - 1]) return parseCalendarDay(localDateKey(new Date(instantMs), timeZone));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] <= instantMs) lo = mid;
-      else hi = mid;
-    }
-    return days[lo];
+    const i = indexOf(instantMs);
+    return i === -1 ? parseCalendarDay(localDateKey(new Date(instantMs), timeZone)) : days[i];
   };
 }
 

@@ -122,10 +122,15 @@ export function fitGammaGamma(rows: readonly SpendRow[], options: FitOptions = {
  */
 export function gammaGammaExpectedAverageSpend(params: GammaGammaParams, frequency: number, monetaryValue: number): number {
   assertPositiveParams("Gamma-Gamma", { ...params });
-  const { p, q, gamma } = params;
+  const { q } = params;
   if (q <= 1) {
     throw new ClvError("invalid-parameters", `Gamma-Gamma: q = ${q} <= 1 means an infinite mean spend`, { q });
   }
+  return spendOf(params, frequency, monetaryValue);
+}
+
+/** The customer's inputs checked, then the formula (parameters already checked). */
+function spendOf({ p, q, gamma }: GammaGammaParams, frequency: number, monetaryValue: number): number {
   if (!Number.isInteger(frequency) || frequency < 0) {
     throw new ClvError("invalid-summary", `frequency must be a whole number >= 0, got ${frequency}`);
   }
@@ -150,16 +155,7 @@ export function createExpectedAverageSpend(params: GammaGammaParams): (frequency
       gammaGammaExpectedAverageSpend(params, frequency, monetaryValue);
       checked = true;
     }
-    const { p, q, gamma } = params;
-    if (!Number.isInteger(frequency) || frequency < 0) {
-      throw new ClvError("invalid-summary", `frequency must be a whole number >= 0, got ${frequency}`);
-    }
-    if (!Number.isFinite(monetaryValue) || monetaryValue < 0) {
-      throw new ClvError("invalid-summary", `monetaryValue must be finite and >= 0, got ${monetaryValue}`);
-    }
-    const x = frequency;
-    const m = x > 0 ? monetaryValue : 0;
-    return (p * (gamma + x * m)) / (p * x + q - 1);
+    return spendOf(params, frequency, monetaryValue);
   };
 }
 
