@@ -372,6 +372,12 @@ export function workerBatchSize(): number {
 
 const JOB_PASS_MS = 20;
 
+/** How long an idle worker sleeps before it looks again (a kick wakes it sooner); RETAIN_WORKER_IDLE_MS overrides. */
+export function workerIdleMs(): number {
+  const n = Number(process.env.RETAIN_WORKER_IDLE_MS ?? "");
+  return Number.isFinite(n) && n > 0 ? n : 1000;
+}
+
 /** One pass: process up to `batch` deliveries, then jobs for up to JOB_PASS_MS. Returns how much work it found. */
 export async function runWorkerOnce(db: PrismaClient, workerId: string, batch = workerBatchSize()): Promise<number> {
   const deliveries = await withTransientRetry(() => claimDeliveries(db, workerId, batch));
@@ -481,7 +487,7 @@ export interface WorkerHandle {
 
 export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?: number; recoverOnStart?: boolean } = {}): WorkerHandle {
   const workerId = opts.workerId ?? `${os.hostname()}:${process.pid}`;
-  const idleMs = opts.idleMs ?? 1000;
+  const idleMs = opts.idleMs ?? workerIdleMs();
   let stopped = false;
   let wake: (() => void) | null = null;
   setWakeHandler(() => wake?.());

@@ -9,7 +9,7 @@ import { orderVariant } from "../sync/helpers";
 import { startWorkerProcess, stopTree, type Proc } from "./harness";
 
 const SHOP = "two-workers.myshopify.com";
-const N = 300;
+const N = 600;
 
 describe("two workers share one inbox", () => {
   const workers: Proc[] = [];
@@ -24,12 +24,14 @@ describe("two workers share one inbox", () => {
   });
 
   it("processes each of N deliveries exactly once (attempts 1, no duplicate rows) and both workers take part", async () => {
-    // Small batches so the two interleave instead of one draining everything.
-    const env = { RETAIN_WORKER_BATCH: "10" };
+    // Small batches and a short idle poll so the two interleave: with the
+    // default 1 s poll one worker can drain the whole inbox while the other
+    // sleeps. The rows become due after both are up, so neither gets a head start.
+    const env = { RETAIN_WORKER_BATCH: "10", RETAIN_WORKER_IDLE_MS: "5" };
     workers.push(...(await Promise.all([startWorkerProcess("worker-a", env), startWorkerProcess("worker-b", env)])));
 
     const base = 8_100_000_000;
-    const now = new Date();
+    const now = new Date(Date.now() + 1500);
     await prisma.webhookInbox.createMany({
       data: Array.from({ length: N }, (_, i) => ({
         shop: SHOP,
