@@ -54,7 +54,13 @@ export function ModelInfo({ clv }: { clv: ClvJson }) {
         <List.Item>
           {clv.spend?.model === "gamma-gamma" ? t("insights.model.spendGg") : t("insights.model.spendAov", { note: clv.spend && "note" in clv.spend ? (clv.spend.note ?? "") : "" })}
         </List.Item>
-        <List.Item>{clv.rangeDraws > 0 ? t("insights.model.range", { draws: formatNumber(clv.rangeDraws, locale) }) : t("insights.model.noRange")}</List.Item>
+        <List.Item>
+          {clv.rangeMethod === "delta"
+            ? t("insights.model.rangeDelta")
+            : clv.rangeDraws > 0
+              ? t("insights.model.range", { draws: formatNumber(clv.rangeDraws, locale) })
+              : t("insights.model.noRange")}
+        </List.Item>
       </List>
       {clv.fit ? (
         <DataTable

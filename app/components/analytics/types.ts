@@ -134,6 +134,8 @@ export interface ClvJson {
   horizonWeeks: number;
   discountRate: number;
   rangeDraws: number;
+  /** How the per-customer CLV range was made (absent in snapshots before it existed: bootstrap when rangeDraws > 0). */
+  rangeMethod?: "bootstrap" | "delta" | null;
   backtest: BacktestJson;
   /** Histogram of predicted 12-month CLV (minor units); the last bucket is open-ended. */
   distribution: { fromMinor: number; toMinor: number | null; customers: number }[];

@@ -28,6 +28,7 @@ import {
   type HoldoutScore,
   type Transaction,
   type TransactionModelName,
+  type RangeMethod,
 } from "~/domain/analytics/clv";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import { localDateKey, startOfLocalDay, type AnalyticsOrder } from "~/domain/analytics";
@@ -42,11 +43,14 @@ export const MIN_HOLDOUT_DAYS = 28;
 export const HORIZON_WEEKS = 12 * WEEKS_PER_MONTH;
 export const MONTHLY_DISCOUNT_RATE = 0.01;
 /**
- * The CLV range is a parametric bootstrap (see predict.ts); it costs
- * customers × draws CLV evaluations (~15 µs each here). Draws shrink with shop
- * size to stay within RANGE_EVALUATION_BUDGET; below MIN_RANGE_DRAWS the 5–95 %
- * quantiles are too noisy to show, so large shops get no range. The count used
- * is stored in the snapshot.
+ * The CLV range is a parametric bootstrap (see predict.ts) where it fits: it
+ * costs customers × draws CLV evaluations (~5 µs each here). Draws shrink with
+ * shop size to stay within RANGE_EVALUATION_BUDGET; below MIN_RANGE_DRAWS the
+ * 5–95 % quantiles are too noisy, so larger shops (and every sampled fit) get
+ * the delta-method range from the same Hessian instead, which costs about four
+ * parameter sets in all. Within 20,000 customers the two agree to a few
+ * percent of the band's width (tests/unit/.../predict-range.test.ts). The
+ * method and draw count used are stored in the snapshot.
  */
 export const MAX_RANGE_DRAWS = 200;
 export const MIN_RANGE_DRAWS = 20;
@@ -260,6 +264,8 @@ export interface ShopClvResult {
   horizonWeeks: number;
   discountRate: number;
   rangeDraws: number;
+  /** How clvLow/clvHigh were made; null when there is no range. */
+  rangeMethod: RangeMethod | null;
   currencyExponent: number;
   backtest: BacktestSummary;
   predictions: CustomerPrediction[];
@@ -456,6 +462,7 @@ function runShopClvOn(source: ClvSource, options: ShopClvOptions, prepareMs: num
       spend: null,
       calibrationEnd: null,
       rangeDraws: 0,
+      rangeMethod: null,
       backtest: emptyBacktest("no customer orders yet"),
       predictions: [],
     };
@@ -469,13 +476,15 @@ function runShopClvOn(source: ClvSource, options: ShopClvOptions, prepareMs: num
     timings.backtest = performance.now() - started;
 
     started = performance.now();
-    const rangeDraws = options.rangeDraws ?? rangeDrawsFor(customerCount);
+    const rangeDraws = sampled ? 0 : (options.rangeDraws ?? rangeDrawsFor(customerCount));
+    const rangeMethod: RangeMethod = rangeDraws > 0 ? "bootstrap" : "delta";
     const pipelineOptions = {
       calibrationEnd: today,
       horizonWeeks: HORIZON_WEEKS,
       model: backtest.chosen ?? ("auto" as const),
       discountRate: MONTHLY_DISCOUNT_RATE,
-      rangeDraws: sampled ? 0 : rangeDraws,
+      rangeDraws,
+      rangeMethod,
       seed,
     };
     // Fitted on a sample, the pipeline's own predictions (of the sample) would be thrown away.
@@ -486,7 +495,7 @@ function runShopClvOn(source: ClvSource, options: ShopClvOptions, prepareMs: num
     if (sampled) {
       // Fitted on the sample; predict every customer with those parameters.
       const everyone = source.summarizeEveryone(today);
-      const predictionOptions = { horizonWeeks: HORIZON_WEEKS, clv: { discountRate: MONTHLY_DISCOUNT_RATE }, calibrationEnd: today, range: { draws: rangeDraws, seed } };
+      const predictionOptions = { horizonWeeks: HORIZON_WEEKS, clv: { discountRate: MONTHLY_DISCOUNT_RATE }, calibrationEnd: today, range: { method: rangeMethod, draws: rangeDraws, seed } };
       const predictEveryone = (fitted: typeof result): CustomerPrediction[] =>
         fitted.model === "pareto-nbd"
           ? predictCustomers(everyone, { model: paretoNbdModel, fit: fitted.fit as ModelFit<ParetoNbdParams>, spendFit: fitted.spendFit }, predictionOptions)
@@ -523,6 +532,7 @@ function runShopClvOn(source: ClvSource, options: ShopClvOptions, prepareMs: num
       spend,
       calibrationEnd: result.calibrationEnd,
       rangeDraws: result.status === "ok" && result.fit?.covarianceLog ? rangeDraws : 0,
+      rangeMethod: result.status === "ok" && result.fit?.covarianceLog ? rangeMethod : null,
       backtest,
       predictions,
     };
@@ -539,6 +549,7 @@ function runShopClvOn(source: ClvSource, options: ShopClvOptions, prepareMs: num
       spend: null,
       calibrationEnd: today,
       rangeDraws: 0,
+      rangeMethod: null,
       backtest: emptyBacktest(`engine error: ${err.reason}`),
       predictions: [],
     };

@@ -343,6 +343,7 @@ async function recomputeWith(
       horizonWeeks: clv.horizonWeeks,
       discountRate: clv.discountRate,
       rangeDraws: clv.rangeDraws,
+      rangeMethod: clv.rangeMethod,
       backtest: toBacktestJson(clv),
       distribution: histogram([...clvMinorById.values()]),
       totalPredictedClvMinor: [...clvMinorById.values()].reduce((s, v) => s + v, 0),

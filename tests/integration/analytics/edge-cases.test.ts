@@ -3,8 +3,17 @@ import type { Job } from "@prisma/client";
 import prisma from "~/db.server";
 import { analyticsJobHandlers } from "~/services/analytics/jobs.server";
 import { churnRiskOf, recomputeShopAnalytics } from "~/services/analytics/recompute.server";
-import { buildTransactions, createLocalDayKeyer, currencyExponent, rangeDrawsFor, sampleCustomers, summarizeInChunks } from "~/services/analytics/clv-stage.server";
+import {
+  buildTransactions,
+  createLocalDayKeyer,
+  currencyExponent,
+  rangeDrawsFor,
+  runShopClvOnTransactions,
+  sampleCustomers,
+  summarizeInChunks,
+} from "~/services/analytics/clv-stage.server";
 import { summarizeTransactions } from "~/domain/analytics/clv";
+import { simulateBgNbdTransactions } from "~/domain/analytics/clv/simulate";
 import { localDateKey } from "~/domain/analytics";
 import { buildMetricInsert, sqlLiteral, SqlLiteralError, type MetricRow } from "~/services/analytics/sql.server";
 import type { AnalyticsSnapshotPayload } from "~/components/analytics/types";
@@ -154,9 +163,30 @@ describe("analytics recompute on degenerate shops", () => {
     expect(summarizeInChunks(small, "2025-12-31")).toEqual(summarizeTransactions(small, { observationEnd: "2025-12-31" }).customers);
   });
 
-  it("bootstrap draws shrink with shop size and stop below 20 (no range rather than a noisy one)", () => {
+  it("bootstrap draws shrink with shop size and stop below 20 (the delta method takes over there)", () => {
     expect([rangeDrawsFor(0), rangeDrawsFor(1_000), rangeDrawsFor(10_000), rangeDrawsFor(20_000), rangeDrawsFor(20_001)]).toEqual([0, 200, 40, 20, 0]);
   });
+
+  it("no feature locked behind scale: a 24,000-customer shop (fit on a sample) gets a delta-method CLV range for every customer", () => {
+    const transactions = simulateBgNbdTransactions(
+      { r: 0.8, alpha: 8, a: 0.6, b: 2.5 },
+      { p: 6, q: 4, gamma: 15 },
+      { customers: 24_000, startDate: "2024-01-01", acquisitionDays: 500, days: 700, seed: 11 },
+    );
+    const result = runShopClvOnTransactions(transactions, { timeZone: "UTC", currencyCode: "USD", now: new Date("2025-12-01T00:00:00Z") });
+    expect(result.status).toBe("ok");
+    expect(result.selectionRule).toMatch(/seeded sample of \d+ of 24000 customers/);
+    expect(result.rangeMethod).toBe("delta");
+    expect(result.rangeDraws).toBe(0);
+    expect(result.predictions).toHaveLength(24_000);
+    const withoutRange = result.predictions.filter((p) => p.clvLow === null || p.clvHigh === null);
+    expect(withoutRange).toEqual([]);
+    expect(result.predictions.every((p) => p.clvLow! <= p.predictedClv && p.predictedClv <= p.clvHigh!)).toBe(true);
+    // A real band, not a point: positive CLVs get a positive width.
+    const positive = result.predictions.filter((p) => p.predictedClv > 1);
+    expect(positive.length).toBeGreaterThan(1000);
+    expect(positive.every((p) => p.clvHigh! > p.clvLow!)).toBe(true);
+  }, 60_000);
 
   it("the literal INSERT (the PostgreSQL write path) round-trips quotes, nulls, floats and dates", async () => {
     const row: MetricRow = {

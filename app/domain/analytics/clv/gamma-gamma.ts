@@ -159,5 +159,17 @@ export function createExpectedAverageSpend(params: GammaGammaParams): (frequency
   };
 }
 
+/**
+ * ∂ ln E(M | x, m̄) / ∂ (ln p, ln q, ln γ), for the delta-method CLV range.
+ * With E = p(γ + x m̄)/(p x + q − 1) and D = p x + q − 1:
+ * ∂/∂ln p = (q − 1)/D, ∂/∂ln q = −q/D, ∂/∂ln γ = γ/(γ + x m̄).
+ */
+export function gammaGammaSpendLogGradient({ p, q, gamma }: GammaGammaParams, frequency: number, monetaryValue: number): [number, number, number] {
+  const x = frequency;
+  const m = x > 0 ? monetaryValue : 0;
+  const d = p * x + q - 1;
+  return [(q - 1) / d, -q / d, gamma / (gamma + x * m)];
+}
+
 /** Alias with the name used across the CLV API. */
 export const expectedAverageSpend = gammaGammaExpectedAverageSpend;

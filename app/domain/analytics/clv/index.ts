@@ -48,6 +48,7 @@ export {
   computeMedianWeeksToNextPurchase,
   type CustomerPrediction,
   type PredictionOptions,
+  type RangeMethod,
 } from "./predict";
 export {
   selectModel,

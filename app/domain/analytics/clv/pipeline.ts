@@ -9,7 +9,7 @@ import { fitGammaGamma, selectSpendRows, type GammaGammaParams } from "./gamma-g
 import type { ModelFit, TransactionModelName } from "./model-types";
 import { chooseModel, scoreHoldout, type HoldoutScore } from "./model-selection";
 import { paretoNbdModel, type ParetoNbdParams } from "./pareto-nbd";
-import { predictCustomers, predictCustomersWithFallback, type CustomerPrediction } from "./predict";
+import { predictCustomers, predictCustomersWithFallback, type CustomerPrediction, type RangeMethod } from "./predict";
 import { assessDataSufficiency, MIN_REPEATERS, type DataSufficiency } from "./small-data";
 
 export interface ClvPipelineOptions {
@@ -21,6 +21,8 @@ export interface ClvPipelineOptions {
   discountRate?: number;
   /** Bootstrap draws for the CLV range (default 200; 0 = off) and its seed. */
   rangeDraws?: number;
+  /** "delta" takes the range from the Hessian instead (rangeDraws then unused); see predict.ts. */
+  rangeMethod?: RangeMethod;
   seed?: number;
   /**
    * Default true. false leaves `predictions` empty, for a caller that fitted
@@ -56,7 +58,7 @@ export function runClvPipeline(transactions: readonly Transaction[], options: Cl
     throw new ClvError("invalid-option", `model must be bg-nbd, pareto-nbd or auto, got ${requested}`);
   }
   const clv = { discountRate: options.discountRate ?? 0.01 };
-  const range = { draws: options.rangeDraws ?? 200, seed: options.seed ?? 1 };
+  const range = { method: options.rangeMethod ?? "bootstrap", draws: options.rangeDraws ?? 200, seed: options.seed ?? 1 };
 
   let customers: CustomerSummary[];
   let calibrationEnd: string;
