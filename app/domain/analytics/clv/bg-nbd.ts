@@ -200,12 +200,20 @@ export function createBgNbdExpectedPurchasesCurve(params: BgNbdParams, x: number
  * Curves for many customers: the bracket depends on (x, T, t) only, not t_x,
  * and a shop's customers share far fewer (x, T) pairs than triples.
  */
-export function createBgNbdCustomerCurves(params: BgNbdParams): (x: number, tx: number, T: number) => CustomerCurve {
+/** P(alive) for many customers under one parameter set (checked once). */
+export function createBgNbdProbabilityAlive(params: BgNbdParams): (x: number, tx: number, T: number) => number {
   assertPositiveParams("BG/NBD", { ...params });
-  const bracket = createKeyedMemo((x, T, t) => scaledBracket(params, t, x, T));
   return (x, tx, T) => {
     assertValidRfm({ frequency: x, recency: tx, T }, 0);
-    const alive = probabilityAliveChecked(params, x, tx, T);
+    return probabilityAliveChecked(params, x, tx, T);
+  };
+}
+
+export function createBgNbdCustomerCurves(params: BgNbdParams): (x: number, tx: number, T: number) => CustomerCurve {
+  const aliveOf = createBgNbdProbabilityAlive(params);
+  const bracket = createKeyedMemo((x, T, t) => scaledBracket(params, t, x, T));
+  return (x, tx, T) => {
+    const alive = aliveOf(x, tx, T);
     return {
       probabilityAlive: alive,
       // As createBgNbdExpectedPurchasesCurve, with the bracket shared.
@@ -228,4 +236,5 @@ export const bgNbdModel: TransactionModel<BgNbdParams> = {
   probabilityAlive: bgNbdProbabilityAlive,
   createExpectedPurchasesCurve: createBgNbdExpectedPurchasesCurve,
   createCustomerCurves: createBgNbdCustomerCurves,
+  createProbabilityAlive: createBgNbdProbabilityAlive,
 };

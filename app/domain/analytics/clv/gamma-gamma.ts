@@ -164,11 +164,30 @@ export function createExpectedAverageSpend(params: GammaGammaParams): (frequency
  * With E = p(γ + x m̄)/(p x + q − 1) and D = p x + q − 1:
  * ∂/∂ln p = (q − 1)/D, ∂/∂ln q = −q/D, ∂/∂ln γ = γ/(γ + x m̄).
  */
-export function gammaGammaSpendLogGradient({ p, q, gamma }: GammaGammaParams, frequency: number, monetaryValue: number): [number, number, number] {
+export function gammaGammaSpendLogGradient(params: GammaGammaParams, frequency: number, monetaryValue: number): [number, number, number] {
+  const out: [number, number, number] = [0, 0, 0];
+  writeSpendLogGradient(params, frequency, monetaryValue, out);
+  return out;
+}
+
+function writeSpendLogGradient({ p, q, gamma }: GammaGammaParams, frequency: number, monetaryValue: number, out: number[]): void {
   const x = frequency;
   const m = x > 0 ? monetaryValue : 0;
   const d = p * x + q - 1;
-  return [(q - 1) / d, -q / d, gamma / (gamma + x * m)];
+  out[0] = (q - 1) / d;
+  out[1] = -q / d;
+  out[2] = gamma / (gamma + x * m);
+}
+
+/** Var(ln E(M | x, m̄)) = gᵀ Σ g for a log-parameter covariance Σ, without an array per customer. */
+export function createSpendLogVariance(params: GammaGammaParams, covarianceLog: readonly (readonly number[])[]): (frequency: number, monetaryValue: number) => number {
+  const g = [0, 0, 0];
+  return (frequency, monetaryValue) => {
+    writeSpendLogGradient(params, frequency, monetaryValue, g);
+    let total = 0;
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) total += g[i] * covarianceLog[i][j] * g[j];
+    return total;
+  };
 }
 
 /** Alias with the name used across the CLV API. */

@@ -53,8 +53,17 @@ export interface TransactionModel<P> {
    * separate calls. Same functions of the same arguments: same numbers to the bit.
    */
   createCustomerCurves(params: P): (x: number, tx: number, T: number) => CustomerCurve;
+  /** P(alive) alone for many customers, as createCustomerCurves(params)(x, t_x, T).probabilityAlive without the curve. */
+  createProbabilityAlive(params: P): (x: number, tx: number, T: number) => number;
 }
 
+/**
+ * Both models' conditional expectation factorises as P(alive | x, t_x, T) × a
+ * function of (x, T, t) alone (BG/NBD: the hypergeometric bracket; Pareto/NBD:
+ * (r+x)(β+T)/(α+T) × the lifetime factor): t_x enters only through P(alive).
+ * The delta-method range relies on it (tests/unit/.../predict-range.test.ts
+ * checks it for every model).
+ */
 export interface CustomerCurve {
   probabilityAlive: number;
   /** t ↦ E[X(T, T+t] | x, t_x, T]. */

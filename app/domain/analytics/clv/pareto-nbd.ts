@@ -228,10 +228,10 @@ export function paretoNbdExpectedPurchasesUnconditional(params: ParetoNbdParams,
 }
 
 /**
- * Curves for many customers: A0's pieces depend on (x, t) and ln Γ-ratios on
+ * P(alive) for many customers: A0's pieces depend on (x, t) and ln Γ-ratios on
  * x only, so they are computed once per distinct value and shared.
  */
-export function createParetoNbdCustomerCurves(params: ParetoNbdParams): (x: number, tx: number, T: number) => CustomerCurve {
+export function createParetoNbdProbabilityAlive(params: ParetoNbdParams): (x: number, tx: number, T: number) => number {
   assertPositiveParams("Pareto/NBD", { ...params });
   const { r, alpha, s, beta } = params;
   const piece = createKeyedMemo((x, t) => logA0Piece(r, alpha, s, beta, x, t));
@@ -243,7 +243,16 @@ export function createParetoNbdCustomerCurves(params: ParetoNbdParams): (x: numb
     // As logA0 and paretoNbdProbabilityAlive, from the shared pieces.
     const logA0Value = upper + log1mExp(Math.min(0, lower - upper));
     const logRising = (rising[x] ??= logRisingOf(r, x));
-    const alive = Math.exp(termsFromLogA0(params, x, T, logRising, logA0Value).logAlive);
+    return Math.exp(termsFromLogA0(params, x, T, logRising, logA0Value).logAlive);
+  };
+}
+
+/** Curves for many customers, with P(alive)'s pieces shared (above). */
+export function createParetoNbdCustomerCurves(params: ParetoNbdParams): (x: number, tx: number, T: number) => CustomerCurve {
+  const aliveOf = createParetoNbdProbabilityAlive(params);
+  const { r, alpha, s, beta } = params;
+  return (x, tx, T) => {
+    const alive = aliveOf(x, tx, T);
     // As createParetoNbdExpectedPurchasesCurve.
     const scale = (alive * (r + x) * (beta + T)) / (alpha + T);
     return {
@@ -267,4 +276,5 @@ export const paretoNbdModel: TransactionModel<ParetoNbdParams> = {
   probabilityAlive: paretoNbdProbabilityAlive,
   createExpectedPurchasesCurve: createParetoNbdExpectedPurchasesCurve,
   createCustomerCurves: createParetoNbdCustomerCurves,
+  createProbabilityAlive: createParetoNbdProbabilityAlive,
 };

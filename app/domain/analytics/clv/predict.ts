@@ -21,7 +21,7 @@
 import { createDiscountSchedule, type ClvOptions, type DiscountSchedule } from "./clv";
 import { formatCalendarDay, parseCalendarDay, type CustomerSummary } from "./data-prep";
 import { ClvError } from "./errors";
-import { createExpectedAverageSpend, expectedAverageSpend, gammaGammaSpendLogGradient, type GammaGammaParams } from "./gamma-gamma";
+import { createExpectedAverageSpend, expectedAverageSpend, createSpendLogVariance, type GammaGammaParams } from "./gamma-gamma";
 import type { CustomerCurve, ModelFit, TransactionModel } from "./model-types";
 import { computePooledRepeatRate, predictWithHistoricalAverage } from "./small-data";
 import { computeQuantile, drawParameterSamples } from "./uncertainty";
@@ -154,6 +154,11 @@ function quadraticForm(g: ArrayLike<number>, covariance: readonly (readonly numb
  * Var(ln discounted purchases) of a triple under the transaction model, from
  * one perturbed curve set per log-parameter. null when the linearisation is
  * undefined there (a zero or non-finite value).
+ *
+ * The discounted purchases are P(alive | x, t_x, T) × K(x, T) (see
+ * CustomerCurve), so the gradient of the log is ∇ln P(alive) + ∇ln K: the
+ * expensive ∇ln K (twelve monthly points per perturbed set) is taken once per
+ * (x, T) and only the cheap P(alive) is perturbed per triple.
  */
 function createTransactionLogVariance<P>(
   model: TransactionModel<P>,
@@ -163,29 +168,59 @@ function createTransactionLogVariance<P>(
   const covariance = fit.covarianceLog!;
   const theta = model.paramNames.map((n) => Math.log(fit.params[n] as number));
   let perturbed: ((x: number, tx: number, T: number) => CustomerCurve)[];
+  let perturbedAlive: ((x: number, tx: number, T: number) => number)[];
   try {
-    perturbed = theta.map((_, k) => model.createCustomerCurves(model.toParams(theta.map((t, i) => Math.exp(i === k ? t + DELTA_STEP : t)))));
+    const moved = theta.map((_, k) => model.toParams(theta.map((t, i) => Math.exp(i === k ? t + DELTA_STEP : t))));
+    perturbed = moved.map((p) => model.createCustomerCurves(p));
+    perturbedAlive = moved.map((p) => model.createProbabilityAlive(p));
   } catch (error) {
     if (!(error instanceof ClvError)) throw error;
     return null;
   }
-  const gradient = new Float64Array(theta.length);
-  return (c, terms) => {
-    if (Number.isNaN(terms.logVariance)) {
-      terms.logVariance = null;
+  const n = theta.length;
+  // ∇ln K per (x, T); null where it is undefined.
+  const kGradients = new Map<number, Map<number, Float64Array | null>>();
+  const aliveGradient = new Float64Array(n);
+  const gradient = new Float64Array(n);
+  const variance = (c: CustomerSummary, terms: SharedRfmTerms): number | null => {
+    const { frequency: x, recency: tx, T } = c;
+    const alive = terms.probabilityAlive;
+    if (!(alive > 0)) return null;
+    const logAlive = Math.log(alive);
+    for (let k = 0; k < n; k++) {
+      aliveGradient[k] = (Math.log(perturbedAlive[k](x, tx, T)) - logAlive) / DELTA_STEP;
+      if (!Number.isFinite(aliveGradient[k])) return null;
+    }
+    let byT = kGradients.get(x);
+    if (!byT) kGradients.set(x, (byT = new Map()));
+    let kGradient = byT.get(T);
+    if (kGradient === undefined) {
+      // First triple of this (x, T): ∇ln K = ∇ln D − ∇ln P(alive) here.
+      kGradient = null;
       const base = schedule.valueOf(terms.increments!, 1);
       if (base > 0 && Number.isFinite(base)) {
-        try {
-          let ok = true;
-          for (let k = 0; k < perturbed.length && ok; k++) {
-            const moved = schedule.valueOf(schedule.incrementsOf(perturbed[k](c.frequency, c.recency, c.T).expectedPurchases), 1);
-            gradient[k] = (Math.log(moved) - Math.log(base)) / DELTA_STEP;
-            ok = moved > 0 && Number.isFinite(gradient[k]);
-          }
-          if (ok) terms.logVariance = quadraticForm(gradient, covariance);
-        } catch (error) {
-          if (!(error instanceof ClvError)) throw error;
+        const g = new Float64Array(n);
+        let ok = true;
+        for (let k = 0; k < n && ok; k++) {
+          const moved = schedule.valueOf(schedule.incrementsOf(perturbed[k](x, tx, T).expectedPurchases), 1);
+          g[k] = (Math.log(moved) - Math.log(base)) / DELTA_STEP - aliveGradient[k];
+          ok = moved > 0 && Number.isFinite(g[k]);
         }
+        if (ok) kGradient = g;
+      }
+      byT.set(T, kGradient);
+    }
+    if (kGradient === null) return null;
+    for (let k = 0; k < n; k++) gradient[k] = aliveGradient[k] + kGradient[k];
+    return quadraticForm(gradient, covariance);
+  };
+  return (c, terms) => {
+    if (Number.isNaN(terms.logVariance)) {
+      try {
+        terms.logVariance = variance(c, terms);
+      } catch (error) {
+        if (!(error instanceof ClvError)) throw error;
+        terms.logVariance = null;
       }
     }
     return terms.logVariance;
@@ -236,6 +271,7 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
   let schedule: DiscountSchedule | null = null;
   let transactionLogVariance: ReturnType<typeof createTransactionLogVariance> = null;
   const spendCovariance = averageSpend ? input.spendFit?.covarianceLog : undefined;
+  const spendLogVariance = spendCovariance ? createSpendLogVariance(spendParams!, spendCovariance) : null;
   return customers.map((c) => {
     const expectedSpend = mainSpend(c);
     const terms = shared(c);
@@ -271,7 +307,7 @@ export function predictCustomers<P extends { r: number; alpha: number }>(
       } else {
         const transactionVariance = transactionLogVariance(c, terms);
         if (transactionVariance !== null) {
-          const spendVariance = spendCovariance ? quadraticForm(gammaGammaSpendLogGradient(spendParams!, c.frequency, c.monetaryValue), spendCovariance) : 0;
+          const spendVariance = spendLogVariance ? spendLogVariance(c.frequency, c.monetaryValue) : 0;
           const sd = Math.sqrt(transactionVariance + spendVariance);
           if (Number.isFinite(sd)) {
             clvLow = clv * Math.exp(-Z_95 * sd);

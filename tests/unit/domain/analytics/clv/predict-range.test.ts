@@ -95,6 +95,26 @@ describe("delta-method CLV range", () => {
     expect(predictCustomers(customers, { model: bgNbdModel, fit }, { range: { method: "delta" } }).every((p) => p.clvLow === null && p.clvHigh === null)).toBe(true);
   });
 
+  it("both models' expected purchases factorise as P(alive | x, t_x, T) × a function of (x, T, t), and createProbabilityAlive matches the curves' P(alive)", () => {
+    const models = [
+      { model: bgNbdModel, params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 } },
+      { model: paretoNbdModel, params: { r: 0.553, alpha: 10.58, s: 0.606, beta: 11.67 } },
+    ] as const;
+    for (const { model, params } of models) {
+      const curves = (model.createCustomerCurves as (p: typeof params) => ReturnType<typeof bgNbdModel.createCustomerCurves>)(params);
+      const aliveOf = (model.createProbabilityAlive as (p: typeof params) => ReturnType<typeof bgNbdModel.createProbabilityAlive>)(params);
+      for (const [x, T] of [[1, 30], [3, 52.5], [12, 78]]) {
+        const ratios = [0.5, 10, 25, T - 0.5].map((tx) => {
+          const curve = curves(x, tx, T);
+          expect(aliveOf(x, tx, T)).toBe(curve.probabilityAlive);
+          return [4.35, 26, 52.14].map((t) => curve.expectedPurchases(t) / curve.probabilityAlive);
+        });
+        // The same ratio whatever t_x: t_x enters only through P(alive).
+        for (const row of ratios) row.forEach((v, i) => expect(v / ratios[0][i]).toBeCloseTo(1, 12));
+      }
+    }
+  });
+
   it("the Gamma-Gamma spend log-gradient matches central differences of ln E(M | x, m̄)", () => {
     const params = { p: 6.25, q: 3.74, gamma: 15.44 };
     for (const [x, m] of [[0, 0], [1, 20], [4, 35.5], [30, 12]] as const) {
