@@ -665,6 +665,9 @@ export function serveClvWorker(): void {
   });
 }
 
+/** Young-generation size of the CLV thread (V8's default semi-spaces are 16 MB). */
+export const CLV_THREAD_YOUNG_GENERATION_MB = 96;
+
 /** A CLV worker thread, started ahead of its one run so its start overlaps the caller's load. */
 export interface ClvWorker {
   run(columns: TransactionColumns, options: ShopClvOptions): Promise<ShopClvResult>;
@@ -690,7 +693,10 @@ export function startClvWorker(): ClvWorker {
     onFailure?.();
   };
   try {
-    worker = new Worker(boot, { eval: true, execArgv: [] });
+    // The CLV stage allocates many short-lived objects (a prediction per
+    // customer, curves per (x, t_x, T)); a larger young generation turns most
+    // of V8's scavenges into no-ops.
+    worker = new Worker(boot, { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: CLV_THREAD_YOUNG_GENERATION_MB } });
     worker.on("message", (reply: ClvWorkerReply) => onReply?.(reply));
     worker.on("error", fail);
     worker.on("exit", fail);
