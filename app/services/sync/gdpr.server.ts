@@ -117,7 +117,13 @@ export async function redactShop(db: PrismaClient, shop: string, keepWebhookId: 
     for (const model of order) {
       const key = model.name.charAt(0).toLowerCase() + model.name.slice(1);
       const delegate = (tx as unknown as Record<string, { deleteMany(args: unknown): Promise<{ count: number }> }>)[key];
-      const where = model.name === "WebhookInbox" && keepWebhookId ? { shop, NOT: { webhookId: keepWebhookId } } : { shop };
+      const where =
+        model.name === "WebhookInbox" && keepWebhookId
+          ? { shop, NOT: { webhookId: keepWebhookId } }
+          : // Line items have no index on shop (it would cost every order write); their orders do.
+            model.name === "OrderLineItem"
+            ? { order: { shop } }
+            : { shop };
       counts[model.name] = (await delegate.deleteMany({ where })).count;
     }
   });

@@ -88,6 +88,8 @@ describe("GDPR", () => {
       expect([model.name, count]).toEqual([model.name, model.name === "WebhookInbox" ? 1 : 0]);
     }
     expect(await db.order.count({ where: { shop: "other.myshopify.com" } })).toBe(1);
+    // Line items go through their orders (no shop index): the other shop's stay.
+    expect(await db.orderLineItem.count({ where: { order: { shop: "other.myshopify.com" } } })).toBe((orderVariant(9).line_items as unknown[]).length);
     expect(await db.shop.count({ where: { shop: "other.myshopify.com" } })).toBe(1);
   });
 });
