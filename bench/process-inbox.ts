@@ -6,12 +6,16 @@
 // with the worker's batch-transaction times (workerStats).
 // Prints one JSON line {"bench":"process-inbox",…}.
 //
-//   npx tsx bench/process-inbox.ts [--orders 5000]
-//   DATABASE_URL=postgresql://… npx tsx bench/process-inbox.ts
+//   npx tsx bench/process-inbox.ts [--orders 5000] [--extra-workers 0]
+//   DATABASE_URL=postgresql://… npx tsx bench/process-inbox.ts --extra-workers 1
+//
+// --extra-workers N also runs N `scripts/worker.ts` processes on the same
+// inbox (the PostgreSQL scale-out the sync issue describes); the deliveries
+// become due only once they are all up, so every worker starts together.
 //
 // Bodies are the vendored 2026-07 samples (dev/generator/samples) with fresh
 // safe-integer ids, as bench/webhooks.ts sends them.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -21,13 +25,14 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHOP = "bench-process-inbox.myshopify.com";
 
-function arg(name: string, fallback: number): number {
+function arg(name: string, fallback: number, min = 1): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i === -1 ? fallback : Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer`);
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} needs an integer ≥ ${min}`);
   return v;
 }
 const orders = arg("orders", 5000);
+const extraWorkers = arg("extra-workers", 0, 0);
 
 const sqliteFile = path.join(os.tmpdir(), `retain-bench-process-inbox-${process.pid}.sqlite`);
 process.env.DATABASE_URL ??= `file:${sqliteFile}`;
@@ -92,7 +97,8 @@ for (let k = 0; k < deliveries.length; k += 500) {
   await db.webhookInbox.createMany({
     data: deliveries.slice(k, k + 500).map((d, j) => ({
       shop: SHOP, topic: d.topic, webhookId: randomUUID(), apiVersion: "2026-07", rawBody: JSON.stringify(d.body),
-      receivedAt: new Date(start + k + j), nextAttemptAt: new Date(start),
+      // Not yet due: see the release below.
+      receivedAt: new Date(start + k + j), nextAttemptAt: new Date(Date.now() + 3_600_000),
     })),
   });
 }
@@ -102,14 +108,27 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const direct = directSql(db);
 const remaining = async () =>
   Number((await direct.query<{ n: unknown }>(`SELECT COUNT(*) AS "n" FROM "WebhookInbox" WHERE "status" IN ('PENDING', 'PROCESSING') AND "shop" = $1`, [SHOP]))[0].n);
+const extras = await Promise.all(
+  Array.from({ length: extraWorkers }, (_, k) =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--id", `bench-extra-${k}`], {
+        cwd: root, env: { ...process.env, RETAIN_WORKER_IDLE_MS: "20" }, stdio: ["ignore", "pipe", "inherit"],
+      });
+      child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("worker.started") && resolve(child));
+      child.once("exit", (code) => reject(new Error(`extra worker exited (${code}) before it started`)));
+    }),
+  ),
+);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
+await db.webhookInbox.updateMany({ where: { shop: SHOP }, data: { nextAttemptAt: new Date(start) } });
 // The worker loop as scripts/worker.ts runs it (jobs interleaved, SQLite checkpoint thread).
 const handle = worker.startWorker(db, { workerId: "bench-worker", idleMs: 20 });
 while ((await remaining()) > 0) await new Promise((r) => setTimeout(r, 10));
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 await handle.stop();
+await Promise.all(extras.map((child) => new Promise((r) => (child.once("exit", r), child.kill("SIGTERM")))));
 clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -120,7 +139,7 @@ await db.$disconnect();
 if (!process.env.DATABASE_URL?.startsWith("postgres")) for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
 console.log(
   JSON.stringify({
-    bench: "process-inbox", engine: currentProvider(), orders, deliveries: deliveries.length, ms: Math.round(ms),
+    bench: "process-inbox", engine: currentProvider(), workers: 1 + extraWorkers, orders, deliveries: deliveries.length, ms: Math.round(ms),
     ordersPerSec: Math.round(orders / (ms / 1000)), deliveriesPerSec: Math.round(deliveries.length / (ms / 1000)),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000), peakRssMb: Math.round(peakRss / 2 ** 20),
     storedOrders, notDone, jobsQueued, ...worker.workerStats(), loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
