@@ -175,12 +175,18 @@ export function computeRfmPrepared(prepared: PreparedOrders, input: Omit<RfmInpu
   assertValidDate(input.asOf, "asOf");
   const asOf = input.asOf.getTime();
   const ids = new Set<string>();
+  // Listed customers in input order, and buyers missing from the list.
+  const listed: string[] = [];
+  const unlisted: string[] = [];
   for (const customer of input.customers) {
     if (ids.has(customer.id)) {
       throw new AnalyticsInputError("DUPLICATE_CUSTOMER_ID", `customer ${customer.id} appears more than once`);
     }
     assertValidDate(customer.createdAt, `customer ${customer.id} createdAt`);
-    if (customer.createdAt.getTime() < asOf) ids.add(customer.id);
+    if (customer.createdAt.getTime() < asOf) {
+      ids.add(customer.id);
+      listed.push(customer.id);
+    }
   }
   // Buyers' rows are created once, in their final shape, and scored in place;
   // the three score inputs are collected as columns on the way.
@@ -193,7 +199,10 @@ export function computeRfmPrepared(prepared: PreparedOrders, input: Omit<RfmInpu
     const n = lowerBoundAt(list, asOf);
     if (n === 0) continue;
     // A customer with orders exists even if the customer list lags behind.
-    ids.add(customerId);
+    if (!ids.has(customerId)) {
+      ids.add(customerId);
+      unlisted.push(customerId);
+    }
     let monetaryMinor = 0;
     for (let i = 0; i < n; i += 1) monetaryMinor += list[i].netMinor;
     const recencyDays = Math.floor((asOf - list[n - 1].at) / MS_PER_DAY);
@@ -214,7 +223,7 @@ export function computeRfmPrepared(prepared: PreparedOrders, input: Omit<RfmInpu
     scored.set(b.customerId, b);
   });
 
-  const customers = [...ids].sort().map(
+  const customers = sortedUnion(listed, unlisted).map(
     (customerId): RfmCustomer =>
       scored.get(customerId) ?? {
         customerId,
@@ -226,6 +235,26 @@ export function computeRfmPrepared(prepared: PreparedOrders, input: Omit<RfmInpu
       },
   );
   return { asOf: new Date(asOf), customers };
+}
+
+/**
+ * The ids of two disjoint lists in ascending order, as [...a, ...b].sort():
+ * when `a` is already sorted (the loader reads customers in id order) only
+ * the few in `b` are sorted and merged in, which saves a full sort of a large
+ * shop's ids.
+ */
+function sortedUnion(a: string[], b: string[]): string[] {
+  for (let i = 1; i < a.length; i++) if (!(a[i - 1] < a[i])) return [...a, ...b].sort();
+  b.sort();
+  if (b.length === 0) return a;
+  const out: string[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] < b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 export interface RfmSegmentSummary {

@@ -56,7 +56,7 @@ async function loadCustomers(
     const { default: Database } = await import("better-sqlite3");
     const conn = new Database(sqliteFile, { readonly: true, fileMustExist: true });
     try {
-      const stmt = conn.prepare(`SELECT "shopifyId", "shopifyCreatedAt", "createdAt", "deletedAt" FROM "Customer" WHERE "shop" = ?`).raw(true);
+      const stmt = conn.prepare(`SELECT "shopifyId", "shopifyCreatedAt", "createdAt", "deletedAt" FROM "Customer" WHERE "shop" = ? ORDER BY "shopifyId"`).raw(true);
       for (const r of stmt.iterate(shop) as Iterable<unknown[]>) {
         if (r[3] !== null) deleted.add(r[0] as string);
         else customers.push({ id: r[0] as string, createdAt: new Date(parseSqliteDateMs(r[1] ?? r[2])) });

@@ -191,6 +191,15 @@ describe("computeRfm on a hand-scored shop", () => {
     expect(none.every((s) => s.customers === 0 && s.share.reason === "NO_CUSTOMERS")).toBe(true);
   });
 
+  it("lists customers in id order whether the customer list arrives sorted, reversed or shuffled, with unlisted buyers merged in", () => {
+    const expected = computeRfm({ customers, orders, asOf }).customers.map((c) => c.customerId);
+    expect(expected).toEqual([...expected].sort());
+    expect(expected).toContain("c5"); // a buyer missing from the list
+    for (const list of [[...customers].reverse(), [customers[3], customers[0], customers[6], customers[1], customers[5], customers[2], customers[4]]]) {
+      expect(computeRfm({ customers: list, orders, asOf })).toEqual(snapshot);
+    }
+  });
+
   it("rejects duplicate customer ids", () => {
     expect(() => computeRfm({ customers: [customer("a"), customer("a")], orders: [], asOf })).toThrow(
       expect.objectContaining({ reason: "DUPLICATE_CUSTOMER_ID" }),
