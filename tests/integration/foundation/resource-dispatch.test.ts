@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createResourceDispatcher, type ServerBuildLike } from "~/lib/resource-dispatch.server";
+import { createLeanRequest, createResourceDispatcher, type ServerBuildLike } from "~/lib/resource-dispatch.server";
 
 const build: ServerBuildLike = {
   routes: {
@@ -76,5 +76,39 @@ describe("direct dispatch of webhook and app-proxy resource routes", () => {
     expect((await fetch(`${base}/app/page`)).status).toBe(299);
     expect((await fetch(`${base}/webhooks/unknown`, { method: "POST", body: "{}" })).status).toBe(299);
     expect((await fetch(`${base}/webhooks/orders/create`)).status).toBe(299);
+  });
+});
+
+describe("createLeanRequest (the dispatcher's Request)", () => {
+  const url = "https://app.example/proxy/loyalty?shop=s.myshopify.com&signature=abc";
+  const bodyText = '\uFEFF{"note":"café ✓"}';
+  const lean = () => createLeanRequest(url, "POST", new Headers({ "content-type": "application/json", "X-Shopify-Topic": "orders/create" }), Buffer.from(bodyText, "utf8"));
+  const real = () => new Request(url, { method: "POST", headers: { "content-type": "application/json", "X-Shopify-Topic": "orders/create" }, body: bodyText });
+
+  it("reads like undici's Request: method, url, headers, text (BOM dropped), json, arrayBuffer, instanceof", async () => {
+    const [a, b] = [lean(), real()];
+    expect(a instanceof Request).toBe(true);
+    expect([a.method, a.url, a.headers.get("x-shopify-topic")]).toEqual([b.method, b.url, b.headers.get("x-shopify-topic")]);
+    expect(await a.text()).toBe(await b.text());
+    expect(await lean().json()).toEqual(await real().json());
+    expect(new Uint8Array(await lean().arrayBuffer())).toEqual(new Uint8Array(await real().arrayBuffer()));
+  });
+
+  it("a body reads once, as Fetch says: bodyUsed turns true and a second read is a TypeError", async () => {
+    const a = lean();
+    expect(a.bodyUsed).toBe(false);
+    await a.text();
+    expect(a.bodyUsed).toBe(true);
+    await expect(a.json()).rejects.toThrow(TypeError);
+  });
+
+  it("everything else is served by a real Request built on demand (signal, clone, formData, body)", async () => {
+    const a = lean();
+    expect(a.signal).toBeInstanceOf(AbortSignal);
+    expect(await a.clone().text()).toBe(await real().text());
+    const form = createLeanRequest("https://x.example/f", "POST", new Headers({ "content-type": "application/x-www-form-urlencoded" }), Buffer.from("a=1&b=two"));
+    expect(Object.fromEntries(await form.formData())).toEqual({ a: "1", b: "two" });
+    const get = createLeanRequest("https://x.example/g", "GET", new Headers(), undefined);
+    expect([get.body, await get.text()]).toEqual([null, ""]);
   });
 });

@@ -3,8 +3,11 @@
 // own shopify-app-remix client pointed at the simulator. Forged and expired
 // signatures get 401, the customer comes only from the signed query, guests
 // see nothing personal, and a redemption returns the code and new balance.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { prepareDatabase } from "~/db.server";
+import { createResourceDispatcher } from "~/lib/resource-dispatch.server";
 import { adjustCustomerPoints } from "~/services/loyalty/customer.server";
 import { getStoredBalance } from "~/services/loyalty/balance.server";
 import { startSimulator, type Simulator } from "../../../dev/shopify-sim";
@@ -184,5 +187,30 @@ describe("POST /apps/retain/redeem", () => {
     const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
     console.log(`proxy GET in-process, 50 concurrent × 4: p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms`);
     expect(times).toHaveLength(200);
+  });
+});
+
+describe("app proxy through server.ts's direct dispatcher (its lean Request)", () => {
+  it("a signed GET gets the balance, a forged one 401, and a signed redeem debits once", async () => {
+    await adjustCustomerPoints(db, SHOP, { customerShopifyId: "7001", points: 1200, reason: "gift", actor: "admin" });
+    const route = (id: string, path: string, module: object) => [id, { id, path, parentId: "root", module }] as const;
+    const dispatch = createResourceDispatcher({
+      routes: Object.fromEntries([route("routes/proxy.loyalty", "proxy/loyalty", loyaltyRoute), route("routes/proxy.redeem", "proxy/redeem", redeemRoute)]),
+    });
+    const server = http.createServer((req, res) => void dispatch(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const local = (url: string) => url.replace(APP, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const ok = await fetch(local(signedUrl("loyalty", "7001")));
+      expect([ok.status, (await ok.json()).customer.balance]).toEqual([200, 1200]);
+      expect((await fetch(local(signedUrl("loyalty", "7001", { secret: "not-the-app-secret" })))).status).toBe(401);
+      const redeem = await fetch(local(signedUrl("redeem", "7001")), {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rewardId: "five-off", requestKey: "lean-request-1" }),
+      });
+      expect(redeem.status).toBe(200);
+      expect(await balanceOf("7001")).toBe(700);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });

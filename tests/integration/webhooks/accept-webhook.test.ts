@@ -1,7 +1,10 @@
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
+import { createResourceDispatcher } from "~/lib/resource-dispatch.server";
 import { MAX_WEBHOOK_BYTES } from "~/services/webhook-inbox.server";
 import { buildWebhookHeaders, signWebhook } from "../../../dev/webhook-sender";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
@@ -120,5 +123,28 @@ describe("webhook acceptance (authenticate.webhook + inbox)", () => {
     const huge = JSON.stringify({ id: 1, pad: "x".repeat(MAX_WEBHOOK_BYTES) });
     expect((await route(delivery("orders/create", huge))).status).toBe(413);
     expect(await prisma.webhookInbox.count()).toBe(0);
+  });
+
+  it("through server.ts's direct dispatcher (its lean Request): a signed delivery is stored byte for byte, a tampered one gets 401", async () => {
+    const mod = await import("~/routes/webhooks.orders.create");
+    const dispatch = createResourceDispatcher({
+      routes: { "routes/webhooks.orders.create": { id: "routes/webhooks.orders.create", path: "webhooks/orders/create", parentId: "root", module: mod } },
+    });
+    const server = http.createServer((req, res) => void dispatch(req, res));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const body = sample("orders/create");
+      const good = delivery("orders/create", body);
+      const res = await fetch(`${base}/webhooks/orders/create`, { method: "POST", headers: good.headers, body });
+      expect(res.status).toBe(200);
+      const tampered = delivery("orders/create", body);
+      const bad = await fetch(`${base}/webhooks/orders/create`, { method: "POST", headers: tampered.headers, body: body.replace("1", "2") });
+      expect(bad.status).toBe(401);
+      const rows = await prisma.webhookInbox.findMany({ where: { shop: SHOP } });
+      expect(rows.map((r) => [r.webhookId, r.rawBody === body])).toEqual([[good.headers.get("x-shopify-webhook-id"), true]]);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
