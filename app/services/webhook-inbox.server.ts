@@ -42,8 +42,15 @@ function topicKey(topic: string): string {
 }
 
 /**
+ * The X-Shopify-* headers authenticate.webhook needs: the five it requires and
+ * the optional name. Triggered-At and Event-Id it would only copy into its
+ * result, and acceptWebhook reads those from the request itself.
+ */
+const AUTH_HEADERS = new Set(["x-shopify-hmac-sha256", "x-shopify-topic", "x-shopify-shop-domain", "x-shopify-api-version", "x-shopify-webhook-id", "x-shopify-name"]);
+
+/**
  * What authenticate.webhook is given: the body already read and only the
- * headers it reads (X-Shopify-* and the Events API's Shopify-*). The library
+ * headers it reads (AUTH_HEADERS and the Events API's Shopify-*). The library
  * re-canonicalizes every header name for each header it looks up, so its cost
  * grows with the square of the header count (a proxied delivery carries ~20).
  * It uses nothing of the request but method, url, headers and text() (checked
@@ -54,7 +61,7 @@ function topicKey(topic: string): string {
 function requestForAuthentication(request: Request, rawBody: string): Request {
   const headers = new Headers();
   for (const [name, value] of request.headers) {
-    if (name.startsWith("x-shopify-") || name.startsWith("shopify-") || name === "content-type") headers.set(name, value);
+    if (AUTH_HEADERS.has(name) || name.startsWith("shopify-")) headers.set(name, value);
   }
   const subset: Pick<Request, "method" | "url" | "headers" | "text"> = { method: "POST", url: request.url, headers, text: () => Promise.resolve(rawBody) };
   return subset as Request;
