@@ -87,4 +87,16 @@ describe("analytics pages render on the server", () => {
     const segment = await render(segmentRoute as unknown as RouteModule, "/app/segments/:group", "/app/segments/LOYAL", SHOP);
     expect(segment).toContain("Loyal");
   });
+
+  it("the model panel says how the CLV range was made: the bootstrap with its draws, or the delta method on the Hessian", async () => {
+    const page = () => render(insightsRoute as unknown as RouteModule, "/app/insights", "/app/insights", SHOP);
+    expect(await page()).toMatch(/5th to 95th percentile of 200 parametric bootstrap draws/);
+    // rangeDraws 0 is what a shop above 20,000 customers gets: the delta method.
+    await recomputeShopAnalytics(prisma, SHOP, { now: GENERATED_END, rangeDraws: 0 });
+    const html = await page();
+    expect(html).toContain("by the delta method on the fit&#x27;s Hessian");
+    const withRange = await prisma.customerMetric.count({ where: { shop: SHOP, predictedClvMinor: { gt: 0 }, clvLowMinor: { not: null }, clvHighMinor: { not: null } } });
+    expect(withRange).toBe(await prisma.customerMetric.count({ where: { shop: SHOP, predictedClvMinor: { gt: 0 } } }));
+    await recomputeShopAnalytics(prisma, SHOP, { now: GENERATED_END });
+  }, 60_000);
 });
