@@ -2,48 +2,23 @@
 // one bar that never steps back, read from the Job row by the Insights and home
 // loaders (so leaving and coming back shows the current stage), rendered in
 // English and Arabic, and the "Recompute now" action queueing exactly one job.
-import { createElement as h, type ComponentType } from "react";
-import { renderToString } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
-import { AppProvider } from "@shopify/polaris";
-import polarisEn from "@shopify/polaris/locales/en.json";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { adminMessages } from "~/i18n/messages";
-import { TranslationProvider } from "~/i18n";
 import { recomputeShopAnalytics } from "~/services/analytics/recompute.server";
 import { DEFAULT_STAGE_WEIGHTS, RECOMPUTE_STAGES, recomputeProgressOf, stageWeights, type RecomputeProgress } from "~/services/analytics/insights.server";
 import * as insightsRoute from "~/routes/app.insights";
 import * as homeRoute from "~/routes/app._index";
-import { mintSessionToken } from "../../../dev/shopify-sim/jwt";
+import { adminRequest, renderAdminRoute, type AdminLocale, type AdminRouteModule as RouteModule } from "../../helpers/admin-pages";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
 import { GENERATED_END, insertGeneratedShop } from "./generated-shop";
 
 const SHOP = "recompute-progress.myshopify.com";
 
-function authed(path: string, form?: Record<string, string>): Request {
-  const token = mintSessionToken({ shop: SHOP, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
-  const init: RequestInit = { headers: { Authorization: `Bearer ${token}` } };
-  if (form) Object.assign(init, { method: "POST", body: new URLSearchParams(form) });
-  return new Request(`${process.env.SHOPIFY_APP_URL}${path}`, init);
-}
+const authed = (path: string, form?: Record<string, string>) => adminRequest(SHOP, path, form);
+const render = (route: RouteModule, path: string, locale: AdminLocale = "en") => renderAdminRoute(route, SHOP, path, { locale });
 
-interface RouteModule {
-  loader: (args: { request: Request; params: Record<string, string | undefined>; context: unknown }) => Promise<unknown>;
-  action?: (args: { request: Request; params: Record<string, string | undefined>; context: unknown }) => Promise<unknown>;
-  default: ComponentType;
-}
 
-async function render(route: RouteModule, path: string, locale: "en" | "ar" = "en"): Promise<string> {
-  const handler = createStaticHandler([{ path, loader: () => route.loader({ request: authed(path), params: {}, context: {} }), Component: route.default }]);
-  const context = await handler.query(new Request(`http://localhost${path}`));
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  if (context.errors) throw Object.values(context.errors)[0];
-  const router = createStaticRouter(handler.dataRoutes, context);
-  return renderToString(
-    h(AppProvider, { i18n: polarisEn } as never, h(TranslationProvider, { locale, messages: adminMessages(locale), children: h(StaticRouterProvider, { router, context }) })),
-  );
-}
+
 
 const visible = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ").replace(/&#x27;/g, "'");
 

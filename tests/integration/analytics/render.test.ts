@@ -1,50 +1,24 @@
 // Server-renders the analytics pages with data from their real loaders, so a
 // broken component (a bad prop, a missing translation key, a chart that cannot
 // render on the server) fails here rather than in the merchant's admin.
-import { createElement as h, type ComponentType } from "react";
-import { renderToString } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
-import { AppProvider } from "@shopify/polaris";
-import polarisEn from "@shopify/polaris/locales/en.json";
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { adminMessages } from "~/i18n/messages";
-import { TranslationProvider } from "~/i18n";
 import { recomputeShopAnalytics } from "~/services/analytics/recompute.server";
 import * as insightsRoute from "~/routes/app.insights";
 import * as customersRoute from "~/routes/app.customers._index";
 import * as customerRoute from "~/routes/app.customers.$id";
 import * as segmentRoute from "~/routes/app.segments.$group";
-import { mintSessionToken } from "../../../dev/shopify-sim/jwt";
+import { renderAdminRoute, type AdminLocale, type AdminRouteModule as RouteModule } from "../../helpers/admin-pages";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
 import { GENERATED_END, insertGeneratedShop } from "./generated-shop";
 
 const SHOP = "render.myshopify.com";
 const EMPTY = "render-empty.myshopify.com";
 
-function authed(shop: string, path: string): Request {
-  const token = mintSessionToken({ shop, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
-  return new Request(`${process.env.SHOPIFY_APP_URL}${path}`, { headers: { Authorization: `Bearer ${token}` } });
-}
+const render = (route: RouteModule, pattern: string, path: string, shop: string, locale: AdminLocale = "en") => renderAdminRoute(route, shop, path, { pattern, locale });
 
-interface RouteModule {
-  loader: (args: { request: Request; params: Record<string, string | undefined>; context: unknown }) => Promise<unknown>;
-  default: ComponentType;
-}
 
-/** Renders `route` at `path` (pattern `pattern`) for `shop`, in English or Arabic. */
-async function render(route: RouteModule, pattern: string, path: string, shop: string, locale: "en" | "ar" = "en"): Promise<string> {
-  const handler = createStaticHandler([
-    { path: pattern, loader: ({ params }) => route.loader({ request: authed(shop, path), params, context: {} }), Component: route.default },
-  ]);
-  const context = await handler.query(new Request(`http://localhost${path}`));
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  if (context.errors) throw Object.values(context.errors)[0];
-  const router = createStaticRouter(handler.dataRoutes, context);
-  return renderToString(
-    h(AppProvider, { i18n: polarisEn } as never, h(TranslationProvider, { locale, messages: adminMessages(locale), children: h(StaticRouterProvider, { router, context }) })),
-  );
-}
+
 
 describe("analytics pages render on the server", () => {
   beforeAll(async () => {

@@ -3,15 +3,8 @@
 // page loader reports the phase, codes created out of the treatment group and a
 // percentage, with the retry pending; the page renders it in English and Arabic.
 // The retried job finishes the launch and the page switches to results.
-import { createElement as h, type ComponentType } from "react";
-import { renderToString } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
-import { AppProvider } from "@shopify/polaris";
-import polarisEn from "@shopify/polaris/locales/en.json";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import prisma, { prepareDatabase } from "~/db.server";
-import { adminMessages } from "~/i18n/messages";
-import { TranslationProvider } from "~/i18n";
 import { claimJobs, completeJob, failJob } from "~/jobs/queue.server";
 import { createCampaign } from "~/services/campaigns/campaigns.server";
 import { createCampaignJobHandlers, enqueueCampaignLaunch } from "~/services/campaigns/jobs.server";
@@ -19,7 +12,7 @@ import { requestLaunch } from "~/services/campaigns/launch.server";
 import { launchProgressOf, type LaunchProgressView } from "~/services/campaigns/page.server";
 import * as campaignRoute from "~/routes/app.campaigns.$id";
 import { startSimulator, type Simulator } from "../../../dev/shopify-sim";
-import { mintSessionToken } from "../../../dev/shopify-sim/jwt";
+import { adminRequest, renderAdminRoute, type AdminLocale } from "../../helpers/admin-pages";
 import { resetDatabase } from "../../helpers/db";
 import { GENERATED_END, loadGeneratedShop, simGraphql } from "./helpers";
 
@@ -28,29 +21,15 @@ const START = GENERATED_END;
 const END = new Date(START.getTime() + 28 * 86_400_000);
 let sim: Simulator;
 
-function authed(path: string): Request {
-  const token = mintSessionToken({ shop: SHOP, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
-  return new Request(`${process.env.SHOPIFY_APP_URL}${path}`, { headers: { Authorization: `Bearer ${token}` } });
-}
-
 type Loaded = { header: { status: string; launch: LaunchProgressView; currency: string }; report: unknown };
+
+const authed = (path: string) => adminRequest(SHOP, path);
+const render = (id: string, locale: AdminLocale) => renderAdminRoute(campaignRoute, SHOP, `/app/campaigns/${id}`, { pattern: "/app/campaigns/:id", locale });
 
 async function load(id: string): Promise<Loaded> {
   return (await campaignRoute.loader({ request: authed(`/app/campaigns/${id}`), params: { id }, context: {} } as never)) as Loaded;
 }
 
-async function render(id: string, locale: "en" | "ar"): Promise<string> {
-  const path = `/app/campaigns/${id}`;
-  const route = campaignRoute as unknown as { loader: (a: unknown) => Promise<unknown>; default: ComponentType };
-  const handler = createStaticHandler([{ path: "/app/campaigns/:id", loader: ({ params }) => route.loader({ request: authed(path), params, context: {} }), Component: route.default }]);
-  const context = await handler.query(new Request(`http://localhost${path}`));
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  if (context.errors) throw Object.values(context.errors)[0];
-  const router = createStaticRouter(handler.dataRoutes, context);
-  return renderToString(
-    h(AppProvider, { i18n: polarisEn } as never, h(TranslationProvider, { locale, messages: adminMessages(locale), children: h(StaticRouterProvider, { router, context }) })),
-  );
-}
 
 const visible = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ");
 const ctx = (now: Date) => ({ now, workerId: "w", reportProgress: async () => {} });

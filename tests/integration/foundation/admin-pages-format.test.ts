@@ -2,48 +2,27 @@
 // shop whose currency (JPY, no minor digits) and time zone (Asia/Tokyo) differ
 // from the defaults: dates come out in the shop's zone, money with the
 // currency's own digits, and Arabic renders with no raw translation key.
-import { createElement as h, type ComponentType } from "react";
-import { renderToString } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
-import { AppProvider } from "@shopify/polaris";
-import polarisEn from "@shopify/polaris/locales/en.json";
 import { beforeAll, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { adminMessages } from "~/i18n/messages";
-import { TranslationProvider } from "~/i18n";
 import * as syncRoute from "~/routes/app.sync";
 import * as segmentSyncRoute from "~/routes/app.segment-sync";
 import * as campaignsRoute from "~/routes/app.campaigns._index";
 import * as newCampaignRoute from "~/routes/app.campaigns.new";
 import * as liabilityRoute from "~/routes/app.loyalty_.liability";
 import { createCampaign } from "~/services/campaigns/campaigns.server";
-import { mintSessionToken } from "../../../dev/shopify-sim/jwt";
+import { renderAdminRoute, type AdminLocale } from "../../helpers/admin-pages";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
 
 const SHOP = "format-pages.myshopify.com";
 
-function authed(path: string): Request {
-  const token = mintSessionToken({ shop: SHOP, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
-  return new Request(`${process.env.SHOPIFY_APP_URL}${path}`, { headers: { Authorization: `Bearer ${token}` } });
-}
-
-interface RouteModule {
-  loader: (args: { request: Request; params: Record<string, string | undefined>; context: unknown }) => Promise<unknown>;
-  default: ComponentType;
-}
-
-async function render(route: unknown, path: string, locale: "en" | "ar" = "en"): Promise<string> {
-  const r = route as RouteModule;
-  const handler = createStaticHandler([{ path, loader: () => r.loader({ request: authed(path), params: {}, context: {} }), Component: r.default }]);
-  const context = await handler.query(new Request(`http://localhost${path}`));
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  if (context.errors) throw Object.values(context.errors)[0];
-  const router = createStaticRouter(handler.dataRoutes, context);
-  const html = renderToString(
-    h(AppProvider, { i18n: polarisEn } as never, h(TranslationProvider, { locale, messages: adminMessages(locale), children: h(StaticRouterProvider, { router, context }) })),
-  );
+/** The page's visible text (scripts and tags stripped). */
+async function render(route: unknown, path: string, locale: AdminLocale = "en"): Promise<string> {
+  const html = await renderAdminRoute(route, SHOP, path, { locale });
   return html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ");
 }
+
+
+
 
 const RAW_KEY = /\b(sync|segmentSync|campaigns|loyalty|insights|home)\.[a-zA-Z]+\.[a-zA-Z_.]+/;
 

@@ -2,53 +2,29 @@
 // their actions driven with real form posts: validation comes back as 422
 // with field paths, a valid save creates a settings version, adjustments need
 // a reason and are audit-logged. English and Arabic render with no raw keys.
-import { createElement as h, type ComponentType } from "react";
+import { createElement as h } from "react";
 import { renderToString } from "react-dom/server";
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
-import { AppProvider } from "@shopify/polaris";
-import polarisEn from "@shopify/polaris/locales/en.json";
+import { createStaticHandler, createStaticRouter } from "react-router-dom/server";
 import { beforeEach, describe, expect, it } from "vitest";
 import prisma from "~/db.server";
-import { adminMessages } from "~/i18n/messages";
-import { TranslationProvider } from "~/i18n";
 import { CustomerLoyaltyCard } from "~/components/loyalty/customer-loyalty-card";
 import { adjustCustomerPoints, getCustomerLoyalty } from "~/services/loyalty/customer.server";
 import * as settingsRoute from "~/routes/app.loyalty";
 import * as rewardsRoute from "~/routes/app.loyalty_.rewards";
 import * as liabilityRoute from "~/routes/app.loyalty_.liability";
 import * as adjustRoute from "~/routes/app.loyalty_.adjust";
-import { mintSessionToken } from "../../../dev/shopify-sim/jwt";
+import { adminRequest, adminShell as shell, renderAdminRoute, type AdminLocale, type AdminRouteModule as RouteModule } from "../../helpers/admin-pages";
 import { resetDatabase } from "../../helpers/db";
 import { setupProgram } from "./helpers";
 
 const SHOP = "loyalty-admin.myshopify.com";
 
-function authed(path: string, form?: Record<string, string>): Request {
-  const token = mintSessionToken({ shop: SHOP, apiKey: process.env.SHOPIFY_API_KEY!, apiSecret: process.env.SHOPIFY_API_SECRET! });
-  const init: RequestInit = { headers: { Authorization: `Bearer ${token}` } };
-  if (form) Object.assign(init, { method: "POST", body: new URLSearchParams(form) });
-  return new Request(`${process.env.SHOPIFY_APP_URL}${path}`, init);
-}
+const authed = (path: string, form?: Record<string, string>) => adminRequest(SHOP, path, form);
+const render = (route: RouteModule, path: string, locale: AdminLocale = "en") => renderAdminRoute(route, SHOP, path, { locale });
 
-interface RouteModule {
-  loader: (args: { request: Request; params: Record<string, string | undefined>; context: unknown }) => Promise<unknown>;
-  default: ComponentType;
-}
 
-/** Polaris + our translations around a static router, as app.tsx provides them. */
-function shell(locale: "en" | "ar", router: ReturnType<typeof createStaticRouter>, context: Parameters<typeof StaticRouterProvider>[0]["context"]) {
-  const routed = h(StaticRouterProvider, { router, context });
-  return h(AppProvider, { i18n: polarisEn }, h(TranslationProvider, { locale, messages: adminMessages(locale), children: routed }));
-}
 
-async function render(route: RouteModule, path: string, locale: "en" | "ar" = "en"): Promise<string> {
-  const handler = createStaticHandler([{ path, loader: ({ params }) => route.loader({ request: authed(path), params, context: {} }), Component: route.default }]);
-  const context = await handler.query(new Request(`http://localhost${path}`));
-  if (context instanceof Response) throw new Error(`unexpected response ${context.status}`);
-  if (context.errors) throw Object.values(context.errors)[0];
-  const router = createStaticRouter(handler.dataRoutes, context);
-  return renderToString(shell(locale, router, context));
-}
+
 
 async function post(route: { action: (args: never) => Promise<unknown> }, path: string, form: Record<string, string>) {
   const res = (await route.action({ request: authed(path, form), params: {}, context: {} } as never)) as { data?: unknown; init?: { status?: number } | null };
