@@ -10,14 +10,13 @@ import prisma, { prepareDatabase } from "~/db.server";
 import { createResourceDispatcher } from "~/lib/resource-dispatch.server";
 import { adjustCustomerPoints } from "~/services/loyalty/customer.server";
 import { getStoredBalance } from "~/services/loyalty/balance.server";
-import { startSimulator, type Simulator } from "../../../dev/shopify-sim";
-import { signAppProxyQuery } from "../../../dev/storefront-sim/app-proxy";
+import type { Simulator } from "../../../dev/shopify-sim";
 import { resetDatabase } from "../../helpers/db";
 import { setupProgram } from "../loyalty/helpers";
+import { installProxyShop, signedProxyUrl, startProxyHarness, type SignOptions } from "./helpers";
 
 const db = prisma;
 const SHOP = "proxy-test.myshopify.com";
-const SECRET = process.env.SHOPIFY_API_SECRET as string;
 const APP = process.env.SHOPIFY_APP_URL as string;
 let sim: Simulator;
 let loyaltyRoute: typeof import("~/routes/proxy.loyalty");
@@ -25,11 +24,7 @@ let redeemRoute: typeof import("~/routes/proxy.redeem");
 
 beforeAll(async () => {
   await prepareDatabase(db);
-  sim = await startSimulator({ apiKey: process.env.SHOPIFY_API_KEY as string, apiSecret: SECRET });
-  // Must be set before ~/shopify.server is first imported: the app's Admin client then talks to the simulator.
-  process.env.SHOPIFY_SIMULATOR_URL = sim.url;
-  loyaltyRoute = await import("~/routes/proxy.loyalty");
-  redeemRoute = await import("~/routes/proxy.redeem");
+  ({ sim, loyaltyRoute, redeemRoute } = await startProxyHarness());
 });
 
 afterAll(async () => {
@@ -38,25 +33,11 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await resetDatabase(db);
-  sim.reset();
-  sim.createShop({ domain: SHOP, currencyCode: "USD" } as never);
-  const { accessToken, scope } = sim.installApp(SHOP) as { accessToken: string; scope: string };
-  await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken, scope } });
-  await sim.upsertCustomers(SHOP, [{ id: 7001, email: "amina@example.com" }, { id: 7002, email: "ben@example.com" }] as never);
+  await installProxyShop(db, sim, SHOP, [{ id: 7001, email: "amina@example.com" }, { id: 7002, email: "ben@example.com" }]);
   await setupProgram(db, SHOP);
 });
 
-function signedUrl(path: string, customer: string | null, opts: { secret?: string; timestamp?: number; tamper?: Record<string, string> } = {}) {
-  const params = new URLSearchParams({
-    shop: SHOP,
-    logged_in_customer_id: customer ?? "",
-    path_prefix: "/apps/retain",
-    timestamp: String(opts.timestamp ?? Math.floor(Date.now() / 1000)),
-  });
-  params.set("signature", signAppProxyQuery(params, opts.secret ?? SECRET));
-  for (const [k, v] of Object.entries(opts.tamper ?? {})) params.set(k, v);
-  return `${APP}/proxy/${path}?${params}`;
-}
+const signedUrl = (path: string, customer: string | null, opts: SignOptions = {}) => signedProxyUrl(SHOP, path, customer, opts);
 
 async function get(customer: string | null, opts = {}) {
   const res = await loyaltyRoute.loader({ request: new Request(signedUrl("loyalty", customer, opts)), params: {}, context: {} }).catch((r: unknown) => r as Response);

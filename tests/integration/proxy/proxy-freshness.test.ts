@@ -11,10 +11,10 @@ import { processOrderChanged } from "~/services/loyalty/orders.server";
 import { saveProgramSettings, setProgramEnabled } from "~/services/loyalty/program.server";
 import { RESPONSE_MAX_AGE_MS, clearProxyResponses, getProxyLoyalty, getProxyLoyaltyJson } from "~/services/loyalty/proxy.server";
 import { markStorefrontSeen } from "~/services/setup-guide.server";
-import { startSimulator, type Simulator } from "../../../dev/shopify-sim";
+import type { Simulator } from "../../../dev/shopify-sim";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
 import { createOrderRow, setupProgram } from "../loyalty/helpers";
-import { callRoute, signedProxyUrl } from "./helpers";
+import { callRoute, installProxyShop, signedProxyUrl, startProxyHarness } from "./helpers";
 
 const db = prisma;
 const SHOP = "proxy-fresh.myshopify.com";
@@ -26,10 +26,7 @@ const FIVE_OFF = { id: "five-off", name: "5 off", type: "FIXED_AMOUNT", costPoin
 
 beforeAll(async () => {
   await prepareDatabase(db);
-  sim = await startSimulator({ apiKey: process.env.SHOPIFY_API_KEY as string, apiSecret: process.env.SHOPIFY_API_SECRET as string });
-  process.env.SHOPIFY_SIMULATOR_URL = sim.url;
-  loyaltyRoute = await import("~/routes/proxy.loyalty");
-  redeemRoute = await import("~/routes/proxy.redeem");
+  ({ sim, loyaltyRoute, redeemRoute } = await startProxyHarness());
 });
 
 afterAll(async () => {
@@ -39,11 +36,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await resetDatabase(db);
   clearProxyResponses();
-  sim.reset();
-  sim.createShop({ domain: SHOP, currencyCode: "USD" } as never);
-  const { accessToken, scope } = sim.installApp(SHOP) as { accessToken: string; scope: string };
-  await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", isOnline: false, accessToken, scope } });
-  await sim.upsertCustomers(SHOP, [{ id: 7001, email: "amina@example.com" }] as never);
+  await installProxyShop(db, sim, SHOP, [{ id: 7001, email: "amina@example.com" }]);
   await setupProgram(db, SHOP);
 });
 
