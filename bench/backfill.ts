@@ -56,6 +56,9 @@ if (currentProvider() === "postgresql") {
 }
 await db.shop.create({ data: { shop: SHOP } });
 for (const p of (process.env.BENCH_PRAGMA ?? "").split(";").filter(Boolean)) await (await import("../app/db.server")).directSql(db).query(p);
+// As in the job worker, which runs backfills: WAL checkpoints on a thread of their own.
+const { offloadSqliteCheckpoints } = await import("../app/lib/sqlite-checkpointer.server");
+const stopCheckpoints = await offloadSqliteCheckpoints((await import("../app/db.server")).directSql(db));
 const run = await db.syncRun.create({ data: { shop: SHOP, kind: "BACKFILL_ORDERS", status: "DOWNLOADING", objectsTotal: rootObjectCount } });
 
 let peakRss = process.memoryUsage().rss;
@@ -112,5 +115,6 @@ console.log(
     transactionMs: { mean: +(txMs.reduce((s, x) => s + x, 0) / Math.max(1, txMs.length)).toFixed(1), p99: +[...txMs].sort((a, b) => a - b)[Math.floor(txMs.length * 0.99)]?.toFixed(1), max: +Math.max(0, ...txMs).toFixed(1) },
   }),
 );
+await stopCheckpoints?.();
 await db.$disconnect();
 if (currentProvider() === "sqlite") for (const s of ["", "-wal", "-shm"]) rmSync(sqliteFile + s, { force: true });

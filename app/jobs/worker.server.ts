@@ -10,7 +10,7 @@ import type { Job, PrismaClient, WebhookInbox } from "@prisma/client";
 import { currentProvider, directSql } from "~/db.server";
 import type { DirectQueries } from "~/lib/direct-sql.server";
 import { log } from "~/lib/log.server";
-import { startCheckpointThread } from "~/lib/sqlite-checkpointer.server";
+import { offloadSqliteCheckpoints } from "~/lib/sqlite-checkpointer.server";
 import { Notifications } from "~/services/sync/downstream.server";
 import { applyPlannedDelivery, planDelivery, type PlannedDelivery } from "~/services/sync/process-delivery.server";
 import { toDate, TS } from "~/services/sync/sql.server";
@@ -451,34 +451,6 @@ export async function drainWork(db: PrismaClient, workerId = "drain", maxPasses 
   return total;
 }
 
-const AUTOCHECKPOINT_PAGES = 1000;
-
-/**
- * SQLite: once the WAL passes 1000 pages, every commit of the worker would run
- * a checkpoint on the worker's own thread, fsyncs included (10–60 ms here:
- * the p99 of its transactions). A thread checkpoints instead and the worker's
- * connection stops auto-checkpointing; if the thread fails, auto-checkpoints
- * come back. Returns the stop function (null: PostgreSQL or no database file).
- */
-async function startSqliteCheckpointer(db: PrismaClient, everyMs = 100): Promise<(() => Promise<void>) | null> {
-  const direct = directSql(db);
-  if (direct.provider !== "sqlite") return null;
-  const files = await direct.query<{ name: string; file: string }>("PRAGMA database_list");
-  const file = files.find((f) => f.name === "main")?.file;
-  if (!file) return null;
-  const thread = startCheckpointThread(file, everyMs);
-  const restore = () => direct.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
-  thread.on("error", (err) => {
-    log.error("worker.checkpointer_failed", { error: String(err) });
-    void restore();
-  });
-  await direct.query("PRAGMA wal_autocheckpoint = 0");
-  return async () => {
-    await restore();
-    await thread.terminate();
-  };
-}
-
 let running = false;
 
 export interface WorkerHandle {
@@ -494,7 +466,7 @@ export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?
   running = true;
   let stopCheckpointer: (() => Promise<void>) | null = null;
   const loop = (async () => {
-    stopCheckpointer = await startSqliteCheckpointer(db).catch((e) => {
+    stopCheckpointer = await offloadSqliteCheckpoints(directSql(db)).catch((e) => {
       log.error("worker.checkpointer_failed", { error: String(e) });
       return null;
     });

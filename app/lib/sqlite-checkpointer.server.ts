@@ -4,6 +4,8 @@
 // checkpoint's fsyncs (10–60 ms here) on their own thread.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import type { DirectQueries } from "./direct-sql.server";
+import { log } from "./log.server";
 
 const CHECKPOINT_THREAD_SOURCE = `
 const { workerData } = require("node:worker_threads");
@@ -21,4 +23,33 @@ export function startCheckpointThread(file: string, everyMs: number): Worker {
   const thread = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs } });
   thread.unref();
   return thread;
+}
+
+const AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * For a long-running writer (the job worker: deliveries and backfill batches).
+ * Once the WAL passes 1000 pages, every commit would run a checkpoint on the
+ * writer's own thread, fsyncs included (10–60 ms here, the p99 of the worker's
+ * transactions; a third of the backfill's main-thread time). A thread
+ * checkpoints instead and this connection stops auto-checkpointing; if the
+ * thread fails, auto-checkpoints come back. Returns the stop function (null:
+ * PostgreSQL or no database file).
+ */
+export async function offloadSqliteCheckpoints(direct: DirectQueries, everyMs = 100): Promise<(() => Promise<void>) | null> {
+  if (direct.provider !== "sqlite") return null;
+  const files = await direct.query<{ name: string; file: string }>("PRAGMA database_list");
+  const file = files.find((f) => f.name === "main")?.file;
+  if (!file) return null;
+  const thread = startCheckpointThread(file, everyMs);
+  const restore = () => direct.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
+  thread.on("error", (err) => {
+    log.error("worker.checkpointer_failed", { error: String(err) });
+    void restore();
+  });
+  await direct.query("PRAGMA wal_autocheckpoint = 0");
+  return async () => {
+    await restore();
+    await thread.terminate();
+  };
 }
