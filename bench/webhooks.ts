@@ -11,6 +11,7 @@
 //                             [--remix-serve [--server-build build/server/index.js]]
 //   DATABASE_URL=postgresql://… npx tsx bench/webhooks.ts
 //
+// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" passes node flags to the app (profiling).
 // --server runs another server script (with tsx) in place of server.ts, e.g.
 // an experiment; --remix-serve serves the build with remix-serve instead (the
 // first published numbers were taken that way).
@@ -101,7 +102,7 @@ const server = process.argv.includes("--remix-serve") ? "remix-serve" : textArg(
 const app =
   server === "remix-serve"
     ? spawn(path.join(root, "node_modules", ".bin", "remix-serve"), [textArg("server-build", "./build/server/index.js")], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true })
-    : spawn(process.execPath, ["--import", "tsx", server], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+    : spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", server], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
 // The app's process group: remix-serve and its forked worker child stop together.
 const stopApp = () => {
   try {

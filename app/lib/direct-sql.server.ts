@@ -23,6 +23,12 @@ export interface DirectQueries {
   query<T = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
   /** Rows changed. */
   execute(sql: string, params?: readonly SqlParam[]): Promise<number>;
+  /**
+   * One statement run once per parameter list, in order; rows changed in all.
+   * SQLite runs the lot synchronously (no promise per row: the backfill's bulk
+   * inserts); PostgreSQL runs them one after another.
+   */
+  executeEach(sql: string, paramLists: readonly (readonly SqlParam[])[]): Promise<number>;
 }
 
 export interface DirectSql extends DirectQueries {
@@ -134,6 +140,12 @@ function createSqliteDirect(client: PrismaClient, adapterConnection: () => unkno
       return st.all(sqliteParams(params)) as T[];
     },
     execute: async (sql: string, params: readonly SqlParam[] = []) => statement(conn, sql).run(sqliteParams(params)).changes,
+    executeEach: async (sql: string, paramLists: readonly (readonly SqlParam[])[]) => {
+      const st = statement(conn, sql);
+      let changes = 0;
+      for (const params of paramLists) changes += st.run(sqliteParams(params)).changes;
+      return changes;
+    },
   });
   // Outside a transaction each statement takes the process lock; inside one (ours or Prisma's) it runs at once.
   // connect() may issue a Prisma query, which itself takes the lock: always call it before taking the lock.
@@ -146,6 +158,7 @@ function createSqliteDirect(client: PrismaClient, adapterConnection: () => unkno
     provider: "sqlite",
     query: <T>(sql: string, params?: readonly SqlParam[]) => guarded((conn) => queries(conn).query<T>(sql, params)),
     execute: (sql: string, params?: readonly SqlParam[]) => guarded((conn) => queries(conn).execute(sql, params)),
+    executeEach: (sql: string, paramLists: readonly (readonly SqlParam[])[]) => guarded((conn) => queries(conn).executeEach(sql, paramLists)),
     transaction: async <T>(fn: (tx: DirectQueries) => Promise<T>): Promise<T> => {
       const conn = await connect();
       if (guard.inTransaction.getStore()) return fn(queries(conn));
@@ -187,12 +200,18 @@ function pgParams(params: readonly SqlParam[]): unknown[] {
 }
 
 function pgQueries(runner: Pick<Pool | PoolClient, "query">): DirectQueries {
+  const execute = async (sql: string, params: readonly SqlParam[] = []) =>
+    (await runner.query({ text: sql, values: pgParams(params), types: pgTypeParsers })).rowCount ?? 0;
   return {
     provider: "postgresql",
     query: async <T>(sql: string, params: readonly SqlParam[] = []) =>
       (await runner.query({ text: sql, values: pgParams(params), types: pgTypeParsers })).rows as T[],
-    execute: async (sql: string, params: readonly SqlParam[] = []) =>
-      (await runner.query({ text: sql, values: pgParams(params), types: pgTypeParsers })).rowCount ?? 0,
+    execute,
+    executeEach: async (sql: string, paramLists: readonly (readonly SqlParam[])[]) => {
+      let changes = 0;
+      for (const params of paramLists) changes += await execute(sql, params);
+      return changes;
+    },
   };
 }
 

@@ -58,7 +58,7 @@ export async function insertMany(q: DirectQueries, table: string, columns: reado
   const sql = cached(`lite:${table}:${names}:${conflict}`, () =>
     `INSERT INTO "${table}" (${names}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})${conflict ? ` ${conflict}` : ""}`,
   );
-  for (const row of rows) await q.execute(sql, row);
+  await q.executeEach(sql, rows);
 }
 
 /**

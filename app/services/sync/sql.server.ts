@@ -66,13 +66,19 @@ export function sqlOf(tx: Tx | DirectQueries): DirectQueries {
   const provider = isPostgres() ? "postgresql" : "sqlite";
   const params = (ps: readonly SqlParam[]) =>
     ps.map((v) => (v === undefined ? null : typeof v === "boolean" && provider === "sqlite" ? (v ? 1 : 0) : v instanceof Date ? dateParam(v) : v));
-  q = {
+  const execute = (sql: string, ps: readonly SqlParam[] = []) => tx.$executeRawUnsafe(portableSql(sql), ...params(ps));
+  const made: DirectQueries = {
     provider,
     query: <T>(sql: string, ps: readonly SqlParam[] = []) => tx.$queryRawUnsafe<T[]>(portableSql(sql), ...params(ps)),
-    execute: (sql: string, ps: readonly SqlParam[] = []) => tx.$executeRawUnsafe(portableSql(sql), ...params(ps)),
+    execute,
+    executeEach: async (sql, lists) => {
+      let changes = 0;
+      for (const ps of lists) changes += await execute(sql, ps);
+      return changes;
+    },
   };
-  wrapped.set(tx, q);
-  return q;
+  wrapped.set(tx, made);
+  return made;
 }
 
 // This process's tag in row ids, so two processes' ids never collide.
