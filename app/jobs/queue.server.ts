@@ -75,10 +75,20 @@ export async function claimJobs(
 }
 
 export async function completeJob(db: PrismaClient, id: string, result?: unknown, now = new Date()): Promise<void> {
-  await directSql(db).execute(
-    `UPDATE "Job" SET "status" = 'DONE', "finishedAt" = $1${TS()}, "lockedBy" = NULL, "result" = $2${JSONB()} WHERE "id" = $3`,
-    [now, result === undefined || result === null ? null : JSON.stringify(result), id],
-  );
+  await completeJobs(db, [{ id, result }], now);
+}
+
+/**
+ * Marks jobs DONE in one transaction: a claim's worth of cheap jobs (a
+ * loyalty.order-changed per changed order) costs one commit, not one each.
+ */
+export async function completeJobs(db: PrismaClient, done: ReadonlyArray<{ id: string; result?: unknown }>, now = new Date()): Promise<void> {
+  if (done.length === 0) return;
+  const sql = `UPDATE "Job" SET "status" = 'DONE', "finishedAt" = $1${TS()}, "lockedBy" = NULL, "result" = $2${JSONB()} WHERE "id" = $3`;
+  const lists = done.map(({ id, result }) => [now, result === undefined || result === null ? null : JSON.stringify(result), id]);
+  const direct = directSql(db);
+  if (lists.length === 1) await direct.execute(sql, lists[0]);
+  else await direct.transaction((tx) => tx.executeEach(sql, lists));
 }
 
 /** Exponential backoff: 2^attempt seconds, capped at one hour. */

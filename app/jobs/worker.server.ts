@@ -15,7 +15,7 @@ import { Notifications } from "~/services/sync/downstream.server";
 import { applyPlannedDelivery, planDelivery, type PlannedDelivery } from "~/services/sync/process-delivery.server";
 import { toDate, TS } from "~/services/sync/sql.server";
 import { lockResources } from "~/services/sync/tx.server";
-import { backoffDelayMs, claimJobs, completeJob, failJob, requeueStaleJobs, updateJobProgress } from "./queue.server";
+import { backoffDelayMs, claimJobs, completeJobs, failJob, requeueStaleJobs, updateJobProgress } from "./queue.server";
 import { getJobHandler, processDelivery, isPermanentDeliveryError } from "./registry.server";
 import { kickWorker, setWakeHandler } from "./wake.server";
 
@@ -346,22 +346,36 @@ export async function replayDelivery(db: PrismaClient, shop: string, id: string)
 }
 
 export async function runJob(db: PrismaClient, job: Job, workerId: string): Promise<void> {
-  const handler = getJobHandler(job.type);
-  if (!handler) {
-    await failJob(db, { ...job, attempts: job.maxAttempts }, new Error(`no handler for job type ${job.type}`));
-    return;
+  await runJobs(db, [job], workerId);
+}
+
+/**
+ * Runs claimed jobs one after another; a failure is recorded at once, the
+ * successes are marked DONE together at the end (one commit). Handlers are
+ * idempotent (a crash before that commit re-runs them, as it always could
+ * between a handler and its completion).
+ */
+export async function runJobs(db: PrismaClient, jobs: readonly Job[], workerId: string): Promise<void> {
+  const done: Array<{ id: string; result: unknown }> = [];
+  for (const job of jobs) {
+    const handler = getJobHandler(job.type);
+    if (!handler) {
+      await failJob(db, { ...job, attempts: job.maxAttempts }, new Error(`no handler for job type ${job.type}`));
+      continue;
+    }
+    try {
+      const result = await handler(db, job, {
+        now: new Date(),
+        workerId,
+        reportProgress: (p: unknown) => updateJobProgress(db, job.id, p),
+      });
+      done.push({ id: job.id, result });
+    } catch (err) {
+      log.warn("job.failed", { id: job.id, type: job.type, shop: job.shop, attempts: job.attempts, error: String(err) });
+      await withTransientRetry(() => failJob(db, job, err));
+    }
   }
-  try {
-    const result = await handler(db, job, {
-      now: new Date(),
-      workerId,
-      reportProgress: (p: unknown) => updateJobProgress(db, job.id, p),
-    });
-    await withTransientRetry(() => completeJob(db, job.id, result));
-  } catch (err) {
-    log.warn("job.failed", { id: job.id, type: job.type, shop: job.shop, attempts: job.attempts, error: String(err) });
-    await withTransientRetry(() => failJob(db, job, err));
-  }
+  await withTransientRetry(() => completeJobs(db, done));
 }
 
 /** Deliveries claimed per pass; RETAIN_WORKER_BATCH overrides (tests use small batches to interleave workers). */
@@ -387,10 +401,10 @@ export async function runWorkerOnce(db: PrismaClient, workerId: string, batch = 
   // (an analytics recompute) runs alone and the inbox gets its turn again.
   let jobCount = 0;
   const started = performance.now();
-  const perClaim = Math.max(1, Math.floor(batch / 10));
+  const perClaim = Math.max(1, Math.floor(batch / 4));
   do {
     const jobs = await withTransientRetry(() => claimJobs(db, workerId, perClaim));
-    for (const j of jobs) await runJob(db, j, workerId);
+    await runJobs(db, jobs, workerId);
     jobCount += jobs.length;
     if (jobs.length < perClaim) break;
   } while (performance.now() - started < JOB_PASS_MS);
