@@ -6,7 +6,7 @@
 // the worker child during the accept phase are reported too (cpuSeconds).
 // Prints one JSON line {"bench":"webhooks",…}.
 //
-//   npx tsx bench/webhooks.ts [--requests 5000] [--connections 16] [--build] [--accept-only]
+//   npx tsx bench/webhooks.ts [--requests 5000] [--warmup 1000] [--connections 16] [--build] [--accept-only]
 //                             [--worker child|inline] [--server server.ts]
 //                             [--remix-serve [--server-build build/server/index.js]]
 //   DATABASE_URL=postgresql://… npx tsx bench/webhooks.ts
@@ -49,6 +49,9 @@ function textArg(name: string, fallback: string): string {
   return i === -1 ? fallback : String(process.argv[i + 1]);
 }
 const requests = arg("requests", 5000);
+// Deliveries sent (and processed) before the measured run, so JIT warm-up and first-connection costs of a
+// freshly started app are not counted (a production app is warm); 0 measures a cold start.
+const warmup = arg("warmup", 1000);
 const connections = arg("connections", 16);
 const port = arg("port", 39_411);
 
@@ -81,7 +84,7 @@ await db.shop.upsert({ where: { shop: SHOP }, create: { shop: SHOP }, update: { 
 // Bodies and signatures are prepared up front so the client measures the app, not itself.
 const sample = JSON.parse(readFileSync(path.join(root, "dev/generator/samples/2026-07/orders/create.json"), "utf8")) as Record<string, unknown>;
 const base = 7_000_000_000 + Math.floor(Math.random() * 1e6) * 1000;
-const deliveries = Array.from({ length: requests }, (_, i) => {
+const deliveries = Array.from({ length: warmup + requests }, (_, i) => {
   const id = base + i;
   const body = JSON.stringify({ ...sample, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, updated_at: "2026-01-01T00:00:00Z" });
   return {
@@ -144,6 +147,38 @@ function groupCpuSeconds(): { web: number; worker: number } {
 }
 
 let next = 0;
+const fire = (amount: number, onResponse: () => void) =>
+  autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    amount,
+    setupClient: (client: { on(event: "response", listener: () => void): void }) => client.on("response", onResponse),
+    requests: [
+      {
+        method: "POST",
+        path: "/webhooks/orders/create",
+        setupRequest: (req: Record<string, unknown>) => {
+          const d = deliveries[next++];
+          return { ...req, body: d.body, headers: d.headers };
+        },
+      },
+    ],
+  });
+/** Waits until `count` orders are stored (or the deadline passes); returns how many are. */
+async function storedOrders(count: number, deadline: number): Promise<number> {
+  let stored = 0;
+  while (Date.now() < deadline) {
+    stored = await db.order.count({ where: { shop: SHOP } });
+    if (stored >= count) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return stored;
+}
+if (warmup > 0) {
+  const w = await fire(warmup, () => undefined);
+  if (w["2xx"] !== warmup) throw new Error(`warm-up: ${w["2xx"]} of ${warmup} deliveries accepted`);
+  if (!process.argv.includes("--accept-only")) await storedOrders(warmup, Date.now() + 60_000);
+}
 const cpuBefore = groupCpuSeconds();
 const started = Date.now();
 // autocannon ends a fixed-amount run only at its next 1 s sampling tick, so its
@@ -151,40 +186,20 @@ const started = Date.now();
 // before the third session was low by that much): the accept phase ends at
 // the last response.
 let lastResponseAt = started;
-const result = await autocannon({
-  url: `http://127.0.0.1:${port}`,
-  connections,
-  amount: requests,
-  setupClient: (client: { on(event: "response", listener: () => void): void }) => client.on("response", () => (lastResponseAt = Date.now())),
-  requests: [
-    {
-      method: "POST",
-      path: "/webhooks/orders/create",
-      setupRequest: (req: Record<string, unknown>) => {
-        const d = deliveries[next++ % deliveries.length];
-        return { ...req, body: d.body, headers: d.headers };
-      },
-    },
-  ],
-});
+const result = await fire(requests, () => (lastResponseAt = Date.now()));
 const acceptSeconds = (lastResponseAt - started) / 1000;
 const cpuAfter = groupCpuSeconds();
 
-// End to end: until every accepted order is stored by the worker.
-const deadline = Date.now() + (process.argv.includes("--accept-only") ? 0 : 10 * 60_000);
-let stored = 0;
-while (Date.now() < deadline) {
-  stored = await db.order.count({ where: { shop: SHOP } });
-  if (stored >= result["2xx"]) break;
-  await new Promise((r) => setTimeout(r, 250));
-}
-const span = await db.webhookInbox.aggregate({ where: { shop: SHOP }, _min: { receivedAt: true }, _max: { processedAt: true } });
+// End to end: until every accepted order of the measured run is stored by the worker.
+const expected = (process.argv.includes("--accept-only") ? 0 : warmup) + result["2xx"];
+const stored = (await storedOrders(expected, Date.now() + (process.argv.includes("--accept-only") ? 0 : 10 * 60_000))) - (expected - result["2xx"]);
+const span = await db.webhookInbox.aggregate({ where: { shop: SHOP, receivedAt: { gte: new Date(started) } }, _min: { receivedAt: true }, _max: { processedAt: true } });
 const e2eSeconds = ((span._max.processedAt?.getTime() ?? Date.now()) - (span._min.receivedAt?.getTime() ?? started)) / 1000;
 const dead = await db.webhookInbox.count({ where: { shop: SHOP, status: "DEAD" } });
 stopApp();
 console.log(
   JSON.stringify({
-    bench: "webhooks", engine: currentProvider(), server, worker: env.RETAIN_WORKER, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
+    bench: "webhooks", engine: currentProvider(), server, worker: env.RETAIN_WORKER, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, warmup, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
     acceptedPerSecond: Math.round(result["2xx"] / acceptSeconds), latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     acceptSeconds: +acceptSeconds.toFixed(2), cpuSeconds: { web: +(cpuAfter.web - cpuBefore.web).toFixed(2), worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(2) },
     stored, dead, endToEndSeconds: +e2eSeconds.toFixed(1), ordersPerSecond: Math.round(stored / e2eSeconds),
