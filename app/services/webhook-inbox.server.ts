@@ -8,6 +8,7 @@ import { currentProvider, directSql } from "~/db.server";
 import { sqliteDateText, type SqlParam } from "~/lib/direct-sql.server";
 import { SQLITE_BUSY_TIMEOUT_MS } from "~/lib/sqlite-adapter.server";
 import { startCheckpointThread } from "~/lib/sqlite-checkpointer.server";
+import { startSqliteWriterThread } from "~/lib/sqlite-writer-thread.server";
 import { newSortableId, TS } from "~/services/sync/sql.server";
 import { authenticate } from "~/shopify.server";
 import { kickWorker } from "~/jobs/wake.server";
@@ -294,20 +295,7 @@ function ownConnectionWriter(file: string): { write: BatchWriter; close: () => P
   const any = conn.prepare(positional(true));
   const checkpointer = startCheckpointThread(file, 200);
   checkpointer.on("error", (err) => log.error("webhook.inbox_checkpointer_failed", { error: String(err) }));
-  const stats = process.env.RETAIN_INBOX_STATS === "1" ? { batches: 0, rows: 0, waits: [] as number[], commits: [] as number[] } : null;
-  if (stats) {
-    setInterval(() => {
-      if (stats.batches === 0) return;
-      const q = (a: number[], p: number) => +a.sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(2);
-      log.error("webhook.inbox_stats", {
-        batches: stats.batches,
-        rowsPerBatch: +(stats.rows / stats.batches).toFixed(1),
-        lockWaitMs: { p50: q(stats.waits, 0.5), p99: q(stats.waits, 0.99), max: q(stats.waits, 1) },
-        transactionMs: { p50: q(stats.commits, 0.5), p99: q(stats.commits, 0.99), max: q(stats.commits, 1) },
-      });
-      Object.assign(stats, { batches: 0, rows: 0, waits: [], commits: [] });
-    }, 2000).unref();
-  }
+  const stats = inboxStats();
 
   // Synchronous from BEGIN to COMMIT: nothing else of this process runs in between.
   const writeNow = (rows: InboxRow[]): boolean[] => {
@@ -328,12 +316,7 @@ function ownConnectionWriter(file: string): { write: BatchWriter; close: () => P
       try {
         const locked = performance.now();
         const out = writeNow(rows);
-        if (stats) {
-          stats.batches++;
-          stats.rows += rows.length;
-          stats.waits.push(locked - asked);
-          stats.commits.push(performance.now() - locked);
-        }
+        stats?.record(rows.length, locked - asked, performance.now() - locked);
         return out;
       } catch (err) {
         if (!isBusy(err) || Date.now() > deadline) throw err;
@@ -350,14 +333,90 @@ function ownConnectionWriter(file: string): { write: BatchWriter; close: () => P
   };
 }
 
+/** RETAIN_INBOX_STATS=1: batch sizes, lock waits and transaction times, logged every 2 s. */
+function inboxStats(): { record(rows: number, waitMs: number, transactionMs: number): void } | null {
+  if (process.env.RETAIN_INBOX_STATS !== "1") return null;
+  let batches = 0;
+  let rowCount = 0;
+  let waits: number[] = [];
+  let commits: number[] = [];
+  setInterval(() => {
+    if (batches === 0) return;
+    const q = (a: number[], p: number) => +a.sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(2);
+    log.error("webhook.inbox_stats", {
+      batches,
+      rowsPerBatch: +(rowCount / batches).toFixed(1),
+      lockWaitMs: { p50: q(waits, 0.5), p99: q(waits, 0.99), max: q(waits, 1) },
+      transactionMs: { p50: q(commits, 0.5), p99: q(commits, 0.99), max: q(commits, 1) },
+    });
+    batches = 0;
+    rowCount = 0;
+    waits = [];
+    commits = [];
+  }, 2000).unref();
+  return {
+    record(rows, waitMs, transactionMs) {
+      batches++;
+      rowCount += rows;
+      waits.push(waitMs);
+      commits.push(transactionMs);
+    },
+  };
+}
+
+/**
+ * SQLite with a database file (the default): the same transactions as
+ * ownConnectionWriter, run by a thread of their own
+ * (app/lib/sqlite-writer-thread.server.ts), so the event loop only hands rows
+ * over. If the thread dies, the batch in it fails (its callers answer 500 and
+ * Shopify redelivers; dedupe makes a committed one harmless) and later batches
+ * go through ownConnectionWriter on this thread.
+ */
+async function threadWriter(file: string): Promise<{ write: BatchWriter; close: () => Promise<void> }> {
+  const positional = (anyStatus: boolean) => insertSql(anyStatus).replace(/\$\d+/g, "?");
+  const thread = await startSqliteWriterThread(file, [positional(false), positional(true)], SQLITE_BUSY_TIMEOUT_MS);
+  const checkpointer = startCheckpointThread(file, 200);
+  checkpointer.on("error", (err) => log.error("webhook.inbox_checkpointer_failed", { error: String(err) }));
+  const stats = inboxStats();
+  let fallback: { write: BatchWriter; close: () => Promise<void> } | null = null;
+  thread.onFailure((err) => {
+    log.error("webhook.inbox_writer_thread_failed", { error: err.message });
+    fallback = ownConnectionWriter(file);
+  });
+  const write: BatchWriter = async (rows) => {
+    if (fallback) return fallback.write(rows);
+    const result = await thread.run(rows.map((r) => [r.anyStatus ? 1 : 0, insertParams(r, sqliteDateText)] as const));
+    stats?.record(rows.length, result.waitMs, result.transactionMs);
+    return result.changes.map((n) => n > 0);
+  };
+  return {
+    write,
+    close: async () => {
+      await thread.close();
+      await fallback?.close();
+      await checkpointer.terminate();
+    },
+  };
+}
+
 const writers = new WeakMap<PrismaClient, Promise<InboxWriter>>();
 
-// RETAIN_INBOX_WRITER=direct forces the direct-SQL writer on SQLite too (tests run both).
+// RETAIN_INBOX_WRITER=direct forces the direct-SQL writer on SQLite too, =main-thread the
+// own-connection writer without its thread (tests run all three).
 async function createInboxWriter(db: PrismaClient): Promise<InboxWriter> {
-  if (currentProvider() === "sqlite" && process.env.RETAIN_INBOX_WRITER !== "direct") {
+  const choice = process.env.RETAIN_INBOX_WRITER;
+  if (currentProvider() === "sqlite" && choice !== "direct") {
     const files = await directSql(db).query<{ name: string; file: string }>("PRAGMA database_list");
     const file = files.find((f) => f.name === "main")?.file;
     if (file) {
+      if (choice !== "main-thread") {
+        try {
+          const threaded = await threadWriter(file);
+          return new InboxWriter(threaded.write, "sqlite-writer-thread", threaded.close);
+        } catch (err) {
+          log.error("webhook.inbox_writer_thread_unavailable", { error: String(err) });
+        }
+      }
       const own = ownConnectionWriter(file);
       return new InboxWriter(own.write, "sqlite-own-connection", own.close);
     }

@@ -2,7 +2,8 @@
 // many deliveries share one transaction, yet each is answered 200 only once
 // its own row is committed, dedupe on (shop, Webhook-Id) stays exact inside a
 // batch, and the 404/410 answers are unchanged. Runs the default writer (a
-// connection of its own on SQLite, direct SQL on PostgreSQL) and the direct-SQL writer.
+// connection of its own on a writer thread on SQLite, direct SQL on PostgreSQL), SQLite's
+// own connection on the event loop, and the direct-SQL writer.
 import fs from "node:fs";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
@@ -26,16 +27,22 @@ function delivery(webhookId: string, shop = SHOP, triggeredAt = new Date("2026-1
 process.env.RETAIN_INBOX_WRITER = "direct";
 const directClient = createPrismaClient(process.env.DATABASE_URL);
 const directWriter = await inboxWriterFor(directClient);
+// And one whose writer is SQLite's own connection on the event loop (no writer thread).
+process.env.RETAIN_INBOX_WRITER = "main-thread";
+const mainThreadClient = createPrismaClient(process.env.DATABASE_URL);
+const mainThreadWriter = await inboxWriterFor(mainThreadClient);
 delete process.env.RETAIN_INBOX_WRITER;
 const defaultWriter = await inboxWriterFor(prisma);
 
 afterAll(async () => {
   await directClient.$disconnect();
+  await mainThreadClient.$disconnect();
 });
 
 describe.each([
   ["default", prisma],
   ["direct-SQL", directClient],
+  ["main-thread", mainThreadClient],
 ] as [string, PrismaClient][])("group commit through the %s writer", (_name, db) => {
   beforeEach(async () => {
     await resetDatabase(prisma);
@@ -78,8 +85,9 @@ describe.each([
   });
 });
 
-it("uses a connection of its own for a SQLite database file and direct SQL otherwise", () => {
-  expect(defaultWriter.kind).toBe(currentProvider() === "sqlite" ? "sqlite-own-connection" : "postgresql");
+it("uses a writer thread with a connection of its own for a SQLite database file and direct SQL otherwise", () => {
+  expect(defaultWriter.kind).toBe(currentProvider() === "sqlite" ? "sqlite-writer-thread" : "postgresql");
+  expect(mainThreadWriter.kind).toBe(currentProvider() === "sqlite" ? "sqlite-own-connection" : "postgresql");
   expect(directWriter.kind).toBe(currentProvider() === "sqlite" ? "sqlite-direct" : "postgresql");
 });
 
