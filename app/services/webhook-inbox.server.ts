@@ -238,14 +238,39 @@ function insertParams(r: InboxRow, date: (d: Date) => SqlParam): SqlParam[] {
   return [r.id, r.shop, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt ? date(r.triggeredAt) : null, r.rawBody, date(r.receivedAt), date(r.receivedAt), r.shop];
 }
 
-/** PostgreSQL, or SQLite without a file: one direct-SQL transaction per batch on the app's own connection. */
+/**
+ * PostgreSQL: the whole batch is one statement (one round trip, atomic on its
+ * own): a typed array per column, the same shop gate per row, duplicates
+ * dropped on the unique key (within the batch too); RETURNING says which rows
+ * went in. Its commit is synchronous (a 200 means the row is durable).
+ */
+const PG_BATCH_INSERT = `INSERT INTO "WebhookInbox" (${INSERT_COLUMNS})
+  SELECT v."id", v."shop", v."topic", v."webhookId", v."eventId", v."apiVersion", v."triggeredAt", v."rawBody", 'PENDING', 0, v."receivedAt", v."receivedAt"
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamp(3)[], $8::text[], $9::timestamp(3)[], $10::boolean[])
+    AS v("id", "shop", "topic", "webhookId", "eventId", "apiVersion", "triggeredAt", "rawBody", "receivedAt", "anyStatus")
+  WHERE EXISTS (SELECT 1 FROM "Shop" s WHERE s."shop" = v."shop" AND (v."anyStatus" OR s."status" = 'INSTALLED'))
+  ON CONFLICT ("shop", "webhookId") DO NOTHING
+  RETURNING "id"`;
+
+/** PostgreSQL, or SQLite without a file: direct SQL on the app's own connection. */
 function directBatchWriter(db: PrismaClient): BatchWriter {
   const sql = directSql(db);
-  const date = (d: Date): SqlParam => (sql.provider === "postgresql" ? d.toISOString() : d);
+  if (sql.provider === "postgresql") {
+    return async (rows) => {
+      const column = <T>(f: (r: InboxRow) => T) => rows.map(f) as unknown as SqlParam;
+      const inserted = await sql.query<{ id: string }>(PG_BATCH_INSERT, [
+        column((r) => r.id), column((r) => r.shop), column((r) => r.topic), column((r) => r.webhookId), column((r) => r.eventId),
+        column((r) => r.apiVersion), column((r) => r.triggeredAt?.toISOString() ?? null), column((r) => r.rawBody),
+        column((r) => r.receivedAt.toISOString()), column((r) => r.anyStatus),
+      ]);
+      const ids = new Set(inserted.map((r) => r.id));
+      return rows.map((r) => ids.has(r.id));
+    };
+  }
   return (rows) =>
     sql.transaction(async (tx) => {
       const out: boolean[] = [];
-      for (const r of rows) out.push((await tx.execute(insertSql(r.anyStatus), insertParams(r, date))) > 0);
+      for (const r of rows) out.push((await tx.execute(insertSql(r.anyStatus), insertParams(r, (d) => d))) > 0);
       return out;
     });
 }
