@@ -211,6 +211,10 @@ export async function importBulkLines(
   const parser = useWorker ? workerParser() : inlineParser();
   let state = run;
   let batches = 0;
+  // SQLite: a 32 MB page cache while importing (the default is 2 MB). New orders land at random
+  // places of the (shop, customerShopifyId) index; a cache that holds more of it spares a read
+  // per insert (244k orders: +5–8 % measured, docs/benchmarks.md). Restored afterwards.
+  const restoreCache = await enlargeSqliteCache(sql, IMPORT_CACHE_KIB);
 
   const write = async (last: number, prepared: Promise<PreparedBatch>) => {
     const batch = await prepared;
@@ -271,7 +275,19 @@ export async function importBulkLines(
     return { finished: true, run: state };
   } finally {
     await parser.close();
+    await restoreCache();
   }
+}
+
+const IMPORT_CACHE_KIB = 32_000;
+
+async function enlargeSqliteCache(sql: DirectQueries, kib: number): Promise<() => Promise<void>> {
+  if (sql.provider !== "sqlite") return async () => undefined;
+  const [before] = await sql.query<{ cache_size: number }>("PRAGMA cache_size");
+  await sql.execute(`PRAGMA cache_size = -${kib}`);
+  return async () => {
+    await sql.execute(`PRAGMA cache_size = ${Number(before?.cache_size ?? -2000)}`).catch(() => undefined);
+  };
 }
 
 async function writeCustomerBatch(q: DirectQueries, shop: string, customers: NormalizedCustomer[], now: Date): Promise<number> {
