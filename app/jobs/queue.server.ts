@@ -4,6 +4,7 @@
 import type { PrismaClient, Job } from "@prisma/client";
 import { currentProvider, directSql } from "~/db.server";
 import { fromJson, JSONB, toDate, TS } from "~/services/sync/sql.server";
+import type { SqlParam } from "~/lib/direct-sql.server";
 
 export interface EnqueueOptions {
   type: string;
@@ -88,7 +89,14 @@ export async function completeJobs(db: PrismaClient, done: ReadonlyArray<{ id: s
   const lists = done.map(({ id, result }) => [now, result === undefined || result === null ? null : JSON.stringify(result), id]);
   const direct = directSql(db);
   if (lists.length === 1) await direct.execute(sql, lists[0]);
-  else await direct.transaction((tx) => tx.executeEach(sql, lists));
+  else if (direct.provider === "postgresql") {
+    // One round trip: the ids and results as arrays.
+    await direct.execute(
+      `UPDATE "Job" SET "status" = 'DONE', "finishedAt" = $1::timestamp(3), "lockedBy" = NULL, "result" = d."result"
+       FROM unnest($2::text[], $3::jsonb[]) AS d("id", "result") WHERE "Job"."id" = d."id"`,
+      [now, lists.map((l) => l[2]) as unknown as SqlParam, lists.map((l) => l[1]) as unknown as SqlParam],
+    );
+  } else await direct.transaction((tx) => tx.executeEach(sql, lists));
 }
 
 /** Exponential backoff: 2^attempt seconds, capped at one hour. */
