@@ -397,9 +397,12 @@ function inboxStats(): { record(rows: number, waitMs: number, transactionMs: num
  * Shopify redelivers; dedupe makes a committed one harmless) and later batches
  * go through ownConnectionWriter on this thread.
  */
-async function threadWriter(file: string): Promise<{ write: BatchWriter; close: () => Promise<void> }> {
+export async function sqliteThreadWriter(
+  file: string,
+  start: typeof startSqliteWriterThread = startSqliteWriterThread,
+): Promise<{ write: BatchWriter; close: () => Promise<void> }> {
   const positional = (anyStatus: boolean) => insertSql(anyStatus).replace(/\$\d+/g, "?");
-  const thread = await startSqliteWriterThread(file, [positional(false), positional(true)], SQLITE_BUSY_TIMEOUT_MS);
+  const thread = await start(file, [positional(false), positional(true)], SQLITE_BUSY_TIMEOUT_MS);
   const checkpointer = startCheckpointThread(file, 200);
   checkpointer.on("error", (err) => log.error("webhook.inbox_checkpointer_failed", { error: String(err) }));
   const stats = inboxStats();
@@ -436,7 +439,7 @@ async function createInboxWriter(db: PrismaClient): Promise<InboxWriter> {
     if (file) {
       if (choice !== "main-thread") {
         try {
-          const threaded = await threadWriter(file);
+          const threaded = await sqliteThreadWriter(file);
           return new InboxWriter(threaded.write, "sqlite-writer-thread", threaded.close);
         } catch (err) {
           log.error("webhook.inbox_writer_thread_unavailable", { error: String(err) });

@@ -1,7 +1,8 @@
 // The SQLite writer thread behind the webhook inbox (app/lib/sqlite-writer-thread.server.ts):
 // a batch is one transaction, a failing batch leaves nothing behind and the
 // next one works, and a write lock held by another connection is waited out
-// (up to the busy timeout) instead of failing the batch. SQLite only.
+// (up to the busy timeout) instead of failing the batch. The inbox writer built
+// on it falls back to the event-loop writer when the thread dies. SQLite only.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -9,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { currentProvider } from "~/db.server";
 import { startSqliteWriterThread, SqliteWriterThreadError, type SqliteWriterThread } from "~/lib/sqlite-writer-thread.server";
+import { sqliteThreadWriter, type InboxRow } from "~/services/webhook-inbox.server";
 
 type Conn = { exec(sql: string): void; prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }; pragma(s: string): unknown; close(): void };
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => Conn;
@@ -63,5 +65,46 @@ describe.skipIf(currentProvider() !== "sqlite")("SQLite writer thread", () => {
       other.exec("COMMIT");
     }
     expect(other.prepare(`SELECT COUNT(*) AS n FROM t WHERE k = 'f'`).get()).toEqual({ n: 0 });
+  });
+
+  it("a thread whose database cannot be opened fails to start with a typed error", async () => {
+    await expect(startSqliteWriterThread(path.join(dir, "missing-dir", "x.sqlite"), ["SELECT 1"], 100)).rejects.toBeInstanceOf(SqliteWriterThreadError);
+  });
+
+  it("the inbox writer goes on through the event-loop writer after its thread dies: the batch in the thread fails, later ones commit", async () => {
+    other.exec(`CREATE TABLE IF NOT EXISTS "Shop" ("shop" TEXT PRIMARY KEY, "status" TEXT NOT NULL)`);
+    other.exec(`CREATE TABLE IF NOT EXISTS "WebhookInbox" ("id" TEXT PRIMARY KEY, "shop" TEXT, "topic" TEXT, "webhookId" TEXT, "eventId" TEXT, "apiVersion" TEXT,
+      "triggeredAt" TEXT, "rawBody" TEXT, "status" TEXT, "attempts" INTEGER, "nextAttemptAt" TEXT, "receivedAt" TEXT, UNIQUE ("shop", "webhookId"))`);
+    other.exec(`INSERT OR IGNORE INTO "Shop" VALUES ('fallback.myshopify.com', 'INSTALLED')`);
+    // A real thread behind a wrapper that can make it "die" as a crashed thread would.
+    let die: (err: Error) => void = () => undefined;
+    let dead = false;
+    const writer = await sqliteThreadWriter(file, async (...args) => {
+      const real = await startSqliteWriterThread(...args);
+      return {
+        run: (batch) => (dead ? Promise.reject(new SqliteWriterThreadError("SQLite writer thread exited with code 1")) : real.run(batch)),
+        close: () => real.close(),
+        onFailure: (listener) => {
+          die = (err) => {
+            dead = true;
+            listener(err);
+          };
+        },
+      };
+    });
+    const row = (i: number): InboxRow => ({
+      id: `fb-${i}`, shop: "fallback.myshopify.com", topic: "orders/create", webhookId: `fb-w${i}`, eventId: null, apiVersion: null,
+      triggeredAt: null, rawBody: "{}", receivedAt: new Date(0), anyStatus: false,
+    });
+    try {
+      expect(await writer.write([row(1)])).toEqual([true]);
+      die(new SqliteWriterThreadError("SQLite writer thread exited with code 1"));
+      // Now the event-loop writer, with the same dedupe: a redelivery of w1 (a new row id) is dropped.
+      expect(await writer.write([row(2), { ...row(1), id: "fb-1-again" }])).toEqual([true, false]);
+      const ids = other.prepare(`SELECT "webhookId" FROM "WebhookInbox" ORDER BY "webhookId"`).all();
+      expect(ids).toEqual([{ webhookId: "fb-w1" }, { webhookId: "fb-w2" }]);
+    } finally {
+      await writer.close();
+    }
   });
 });
