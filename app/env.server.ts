@@ -21,6 +21,7 @@ const schema = z
       }),
     SHOPIFY_SIMULATOR_URL: z.url({ error: "SHOPIFY_SIMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
     RETAIN_WORKER: z.enum(["child", "inline", "off"]).default("child"),
+    DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"], { error: 'DATABASE_PREPARED_STATEMENTS must be "on" (default) or "off".' }).default("on"),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
   })
   .superRefine((env, ctx) => {

@@ -205,6 +205,8 @@ function pgParams(params: readonly SqlParam[]): unknown[] {
 const statementNames = new Map<string, string>();
 const MAX_NAMED_STATEMENTS = 1_000;
 function statementName(text: string): string | undefined {
+  // Off behind a pooler that cannot keep named statements (PgBouncer in transaction mode before 1.21).
+  if (process.env.DATABASE_PREPARED_STATEMENTS === "off") return undefined;
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
     name = `retain_${statementNames.size + 1}`;

@@ -30,4 +30,10 @@ describe("environment validation at start-up", () => {
   it("rejects an unsupported DATABASE_URL", () => {
     expect(() => parseEnv({ ...base, DATABASE_URL: "mysql://localhost/x" })).toThrow(/DATABASE_URL/);
   });
+
+  it("prepares PostgreSQL statements unless DATABASE_PREPARED_STATEMENTS is off, and names a bad value", () => {
+    expect(parseEnv(base).DATABASE_PREPARED_STATEMENTS).toBe("on");
+    expect(parseEnv({ ...base, DATABASE_PREPARED_STATEMENTS: "off" }).DATABASE_PREPARED_STATEMENTS).toBe("off");
+    expect(() => parseEnv({ ...base, DATABASE_PREPARED_STATEMENTS: "false" })).toThrow(/DATABASE_PREPARED_STATEMENTS must be "on" \(default\) or "off"/);
+  });
 });
