@@ -349,10 +349,6 @@ export async function replayDelivery(db: PrismaClient, shop: string, id: string)
   return res.count > 0;
 }
 
-export async function runJob(db: PrismaClient, job: Job, workerId: string): Promise<void> {
-  await runJobs(db, [job], workerId);
-}
-
 /**
  * Runs claimed jobs one after another; a failure is recorded at once, the
  * successes are marked DONE together at the end (one commit). Handlers are
