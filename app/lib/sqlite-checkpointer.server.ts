@@ -20,7 +20,7 @@ setInterval(() => {
 /** Starts the thread (unref'd: it never keeps the process alive). */
 export function startCheckpointThread(file: string, everyMs: number): Worker {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const thread = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, workerData: { driver, file, everyMs } });
+  const thread = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, everyMs } });
   thread.unref();
   return thread;
 }

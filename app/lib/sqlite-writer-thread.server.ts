@@ -87,7 +87,9 @@ export interface SqliteWriterThread {
  */
 export function startSqliteWriterThread(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<SqliteWriterThread> {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { driver, file, statements, busyTimeoutMs } });
+  // execArgv []: the eval'd source is CommonJS whatever flags (e.g. --input-type=module) started the process.
+  const worker = new Worker(THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, statements, busyTimeoutMs } });
+  // Keeps the process alive only while a batch is in the thread (and while it starts).
   const pending = new Map<number, { resolve: (r: WriterThreadResult) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -112,6 +114,7 @@ export function startSqliteWriterThread(file: string, statements: readonly strin
     worker.on("message", (m: { ready?: true; closed?: true; id?: number; changes?: number[]; waitMs?: number; transactionMs?: number; error?: { message: string; code?: string } }) => {
       if (m.ready) {
         started = true;
+        worker.unref();
         resolveStart(thread);
         return;
       }
@@ -122,6 +125,7 @@ export function startSqliteWriterThread(file: string, statements: readonly strin
       const p = pending.get(m.id!);
       if (!p) return;
       pending.delete(m.id!);
+      if (pending.size === 0) worker.unref();
       if (m.error) p.reject(Object.assign(new SqliteWriterThreadError(m.error.message, m.error.code), { code: m.error.code }));
       else p.resolve({ changes: m.changes!, waitMs: m.waitMs!, transactionMs: m.transactionMs! });
     });
@@ -131,6 +135,7 @@ export function startSqliteWriterThread(file: string, statements: readonly strin
         if (failure) return Promise.reject(failure);
         return new Promise<WriterThreadResult>((resolve, reject) => {
           const id = nextId++;
+          if (pending.size === 0) worker.ref();
           pending.set(id, { resolve, reject });
           worker.postMessage({ id, batch });
         });

@@ -107,4 +107,19 @@ describe.skipIf(currentProvider() !== "sqlite")("SQLite writer thread", () => {
       await writer.close();
     }
   });
+
+  it("keeps a process alive only while a batch is in the thread: a script that wrote exits by itself", async () => {
+    const { execFile } = await import("node:child_process");
+    const script = `
+      const { startSqliteWriterThread } = await import(${JSON.stringify(new URL("../../../app/lib/sqlite-writer-thread.server.ts", import.meta.url).href)});
+      const t = await startSqliteWriterThread(${JSON.stringify(file)}, ["INSERT INTO t (k, v) VALUES (?, ?)"], 1000);
+      const r = await t.run([[0, ["exit-check", "1"]]]);
+      console.log(JSON.stringify(r.changes));`;
+    const started = Date.now();
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { timeout: 20_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+    expect(out.trim()).toBe("[1]");
+    expect(Date.now() - started).toBeLessThan(20_000); // not killed by the timeout: it ended on its own
+  });
 });
