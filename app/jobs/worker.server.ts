@@ -215,10 +215,6 @@ async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs:
     let done = 0;
     await directSql(db).transaction(async (q) => {
       began = performance.now();
-      // PostgreSQL: this commit need not wait for its WAL flush (ADR 010). Effects, follow-up jobs and
-      // DONE marks are one transaction, so a server crash that loses it loses all of it, and the
-      // deliveries, still in the inbox, are applied again: exactly once either way.
-      if (q.provider === "postgresql") await q.execute("SET LOCAL synchronous_commit = off");
       await lockResources(q, items.map((i) => i.plan.lockKey));
       const notes = new Notifications();
       // SQLite: each delivery's DONE mark and per-order job are written with it, so the time
@@ -242,7 +238,9 @@ async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs:
       await notes.flush(q, now);
       if (!perItem) await markDone(q, items.slice(0, done).map((i) => i.delivery.id), processedAt());
       bodyEnd = performance.now();
-    });
+      // Not durable (ADR 010): effects, follow-up jobs and DONE marks are one transaction, so a server
+      // crash that loses it loses all of it and the deliveries, still in the inbox, are applied again.
+    }, { durable: false });
     const end = performance.now();
     const ms = end - began;
     if (stats.recentCommitMs.length >= 10_000) stats.recentCommitMs.shift();

@@ -37,7 +37,18 @@ export interface DirectSql extends DirectQueries {
    * failing on upgrade). Do not open a Prisma $transaction inside it. On
    * SQLite, when called inside a Prisma transaction it joins that one.
    */
-  transaction<T>(fn: (tx: DirectQueries) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: DirectQueries) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  /**
+   * false: on PostgreSQL the commit does not wait for its WAL flush
+   * (`synchronous_commit = off`, ADR 010). Only for transactions that carry
+   * their own redo marker (a worker batch with its DONE marks, a backfill batch
+   * with its resume point): a commit lost in a server crash is then done again.
+   * SQLite ignores it (its commits do not fsync under WAL with synchronous=NORMAL).
+   */
+  durable?: boolean;
 }
 
 export class DirectSqlUnavailableError extends Error {
@@ -234,10 +245,10 @@ function pgQueries(runner: Pick<Pool | PoolClient, "query">): DirectQueries {
 function createPgDirect(pool: Pool): DirectSql {
   return {
     ...pgQueries(pool),
-    transaction: async <T>(fn: (tx: DirectQueries) => Promise<T>): Promise<T> => {
+    transaction: async <T>(fn: (tx: DirectQueries) => Promise<T>, options: TransactionOptions = {}): Promise<T> => {
       const conn = await pool.connect();
       try {
-        await conn.query("BEGIN");
+        await conn.query(options.durable === false ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN");
         const result = await fn(pgQueries(conn));
         await conn.query("COMMIT");
         return result;

@@ -236,6 +236,11 @@ function insertSql(anyStatus: boolean): string {
     ON CONFLICT ("shop", "webhookId") DO NOTHING`;
 }
 
+/** insertSql with SQLite's positional placeholders, for the connections prepared outside direct SQL. */
+function sqliteInsertSql(anyStatus: boolean): string {
+  return insertSql(anyStatus).replace(/\$\d+/g, "?");
+}
+
 function insertParams(r: InboxRow, date: (d: Date) => SqlParam): SqlParam[] {
   return [r.id, r.shop, r.topic, r.webhookId, r.eventId, r.apiVersion, r.triggeredAt ? date(r.triggeredAt) : null, r.rawBody, date(r.receivedAt), date(r.receivedAt), r.shop];
 }
@@ -315,11 +320,10 @@ function ownConnectionWriter(file: string): { write: BatchWriter; close: () => P
   conn.pragma("busy_timeout = 0");
   conn.pragma("synchronous = NORMAL");
   conn.pragma("wal_autocheckpoint = 0");
-  const positional = (anyStatus: boolean) => insertSql(anyStatus).replace(/\$\d+/g, "?");
   const begin = conn.prepare("BEGIN IMMEDIATE");
   const commit = conn.prepare("COMMIT");
-  const gated = conn.prepare(positional(false));
-  const any = conn.prepare(positional(true));
+  const gated = conn.prepare(sqliteInsertSql(false));
+  const any = conn.prepare(sqliteInsertSql(true));
   const checkpointer = startCheckpointThread(file, 200);
   checkpointer.on("error", (err) => log.error("webhook.inbox_checkpointer_failed", { error: String(err) }));
   const stats = inboxStats();
@@ -403,8 +407,7 @@ export async function sqliteThreadWriter(
   file: string,
   start: typeof startSqliteWriterThread = startSqliteWriterThread,
 ): Promise<{ write: BatchWriter; close: () => Promise<void> }> {
-  const positional = (anyStatus: boolean) => insertSql(anyStatus).replace(/\$\d+/g, "?");
-  const thread = await start(file, [positional(false), positional(true)], SQLITE_BUSY_TIMEOUT_MS);
+  const thread = await start(file, [sqliteInsertSql(false), sqliteInsertSql(true)], SQLITE_BUSY_TIMEOUT_MS);
   const checkpointer = startCheckpointThread(file, 200);
   checkpointer.on("error", (err) => log.error("webhook.inbox_checkpointer_failed", { error: String(err) }));
   const stats = inboxStats();

@@ -225,9 +225,6 @@ export async function importBulkLines(
         // Plan each bulk statement with its values: a plan cached while the tables were still empty
         // (no statistics yet) stayed a sequential scan of "Order" as it grew (1.9k orders/s).
         await q.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        // The batch and its resume point commit together: a commit lost in a server crash is
-        // imported again from the resume point before it (as in the worker, ADR 010).
-        await q.execute("SET LOCAL synchronous_commit = off");
       }
       const n = batch.kind === "orders" ? await writeOrderBatch(q, state.shop, batch, parents, now) : await writeCustomerBatch(q, state.shop, batch.customers, now);
       // Prisma's @updatedAt is wall time; the import lease (IMPORT_LEASE_MS) reads it.
@@ -238,7 +235,9 @@ export async function importBulkLines(
       );
       if (!row) throw new Error(`sync run ${state.id} vanished during its import`);
       return { ...state, linesDone: last, objectsDone: Number(row.objectsDone), updatedAt: touched };
-    });
+      // Not durable (ADR 010): the batch and its resume point commit together, so a commit lost in a
+      // server crash is imported again from the resume point before it.
+    }, { durable: false });
     batches++;
     options.onBatch?.({ objects: batch.roots, transactionMs: performance.now() - begun, parsedOnWorker: parser.threaded() });
     await options.onProgress?.(computeProgress({ objectsDone: state.objectsDone, objectsTotal: state.objectsTotal, startedAt: state.startedAt, now }));
