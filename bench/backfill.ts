@@ -46,7 +46,7 @@ execFileSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/db.ts", "
 
 const { createPrismaClient, currentProvider, prepareDatabase } = await import("../app/db.server");
 const { importBulkLines } = await import("../app/services/sync/backfill.server");
-const { readLines } = await import("../app/services/sync/lines.server");
+const { readLineBlocks } = await import("../app/services/sync/lines.server");
 const db = createPrismaClient();
 await prepareDatabase(db);
 if (currentProvider() === "postgresql") {
@@ -81,7 +81,7 @@ const mainStart = mainThreadCpuSeconds();
 const cpuStart = process.cpuUsage();
 const txMs: number[] = [];
 let parsedOnWorker = 0;
-const result = await importBulkLines(db, run, readLines(createReadStream(jsonl)), {
+const result = await importBulkLines(db, run, readLineBlocks(createReadStream(jsonl)), {
   batchLines,
   onBatch: (b) => {
     txMs.push(b.transactionMs);

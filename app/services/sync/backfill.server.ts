@@ -112,7 +112,7 @@ export interface ImportOptions {
  */
 export async function handleBulkFinished(
   db: PrismaClient, shop: string, payload: BulkFinishedPayload, now: Date,
-  deps: { gql?: GraphqlCaller; fetchLines?: (url: string, signal?: AbortSignal) => AsyncIterable<string>; import?: ImportOptions } = {},
+  deps: { gql?: GraphqlCaller; fetchLines?: (url: string, signal?: AbortSignal) => AsyncIterable<string | readonly string[]>; import?: ImportOptions } = {},
 ): Promise<{ status: string; runId?: string }> {
   const gql = deps.gql ?? defaultGraphql;
   const run = await db.syncRun.findFirst({ where: { shop, bulkOperationId: payload.bulkOperationId } });
@@ -190,7 +190,7 @@ const PREFETCH = 2;
 const WORKER_MIN_OBJECTS = 20_000;
 
 /**
- * Streams JSONL `lines` into the tables, skipping the `linesDone` already
+ * Streams JSONL `lines` (one at a time or in blocks) into the tables, skipping the `linesDone` already
  * committed by an earlier attempt. Returns whether the stream was finished.
  *
  * Each batch is one direct-SQL transaction (ADR 008) holding its rows and the
@@ -200,7 +200,7 @@ const WORKER_MIN_OBJECTS = 20_000;
  * Parsing runs ahead on a worker thread (backfill-parse.server.ts).
  */
 export async function importBulkLines(
-  db: PrismaClient, run: SyncRun, lines: AsyncIterable<string>, options: ImportOptions = {},
+  db: PrismaClient, run: SyncRun, lines: AsyncIterable<string | readonly string[]>, options: ImportOptions = {},
 ): Promise<{ finished: boolean; run: SyncRun }> {
   const batchLines = options.batchLines ?? BATCH_LINES;
   const clock = options.now ?? (() => new Date());
@@ -254,24 +254,28 @@ export async function importBulkLines(
     let lineNo = 0;
     let texts: string[] = [];
     let lineNos: number[] = [];
-    for await (const text of lines) {
-      lineNo++;
-      if (lineNo <= state.linesDone) continue;
-      if (options.signal?.aborted) return { finished: false, run: state };
-      if (text.trim().length === 0) continue;
-      texts.push(text);
-      lineNos.push(lineNo);
-      if (texts.length >= batchLines) {
-        enqueue(texts, lineNos);
-        texts = [];
-        lineNos = [];
-        if (queue.length > PREFETCH) {
-          const next = queue.shift()!;
-          await write(next.last, next.prepared);
-          if (stopped()) return { finished: false, run: state };
+    for await (const item of lines) {
+      const block = typeof item === "string" ? [item] : item;
+      for (const text of block) {
+        lineNo++;
+        if (lineNo <= state.linesDone) continue;
+        if (text.length === 0 || text.trim().length === 0) continue;
+        texts.push(text);
+        lineNos.push(lineNo);
+        if (texts.length >= batchLines) {
+          if (options.signal?.aborted) return { finished: false, run: state };
+          enqueue(texts, lineNos);
+          texts = [];
+          lineNos = [];
+          if (queue.length > PREFETCH) {
+            const next = queue.shift()!;
+            await write(next.last, next.prepared);
+            if (stopped()) return { finished: false, run: state };
+          }
         }
       }
     }
+    if (options.signal?.aborted) return { finished: false, run: state };
     if (texts.length > 0) enqueue(texts, lineNos);
     while (queue.length > 0) {
       if (options.signal?.aborted) return { finished: false, run: state };
