@@ -12,7 +12,10 @@
 import type { PrismaClient } from "@prisma/client";
 import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
 import type { DatabaseProvider } from "../../scripts/database-url";
+import { sqliteDateText } from "./sqlite-date-text";
 import { sqliteGuardOf, type SqliteGuard } from "./sqlite-serial.server";
+
+export { sqliteDateText };
 
 export type SqlParam = string | number | bigint | boolean | Date | Buffer | null | undefined;
 export type SqlRow = Record<string, unknown>;
@@ -97,11 +100,7 @@ export function getDirectSql(client: PrismaClient): DirectSql {
 
 const placeholders = /\$\d+/g;
 
-/** The text Prisma's SQLite adapter stores for a DateTime ("…T…+00:00"), so Prisma reads direct writes back unchanged. */
-export function sqliteDateText(d: Date): string {
-  const iso = d.toISOString();
-  return `${iso.slice(0, -1)}+00:00`;
-}
+
 
 function sqliteParams(params: readonly SqlParam[]): unknown[] {
   const out = new Array<unknown>(params.length);

@@ -5,13 +5,14 @@
 // goes through the webhook path's applyOrder, so newer-updated_at-wins holds
 // for backfill exactly as for webhooks. Prisma's per-query cost (~1 ms) was
 // what limited the backfill to ~1.4k orders/s.
-import { normalizeGraphqlLineItem, toShopifyId, type NormalizedOrder, type NormalizedRefund } from "~/domain/sync";
-import type { LateChild, PreparedBatch } from "~/domain/sync/backfill-batch";
+import { normalizeGraphqlLineItem, toShopifyId, type NormalizedRefund } from "~/domain/sync";
+import type { LateChild } from "~/domain/sync/backfill-batch";
 import { planBackfillRefunds, type StoredRefundView } from "~/domain/sync/backfill-refunds";
 import { sqliteDateText, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
 import { applyOrder } from "./apply.server";
+import { decodeOrder, encodeLine, LINE_TABLE, ORDER_COL, ORDER_TABLE, type EncodedOrder, type WriterBatch } from "./backfill-rows.server";
 import { castFor, inList, insertMany, listParam, type Column } from "./backfill-sql.server";
-import { newRowId } from "./raw-insert.server";
+import { newRowId } from "./row-id.server";
 import { lockResource, lockResources, orderLockKey } from "./tx.server";
 
 /** Whether a parent order's bulk version was applied, for its children that come in a later batch. */
@@ -20,23 +21,6 @@ export interface ParentMemory {
   set(gid: string, applied: boolean): void;
 }
 
-// Kept in step with prisma/schema.prisma (the integration suite reads every column back through Prisma).
-const ORDER_TABLE: Column[] = [
-  { name: "id", type: "text" }, { name: "shop", type: "text" }, { name: "shopifyId", type: "text" }, { name: "name", type: "text" },
-  { name: "customerShopifyId", type: "text" }, { name: "email", type: "text" }, { name: "processedAt", type: "timestamp" },
-  { name: "shopifyCreatedAt", type: "timestamp" }, { name: "shopifyUpdatedAt", type: "timestamp" }, { name: "cancelledAt", type: "timestamp" },
-  { name: "cancelReason", type: "text" }, { name: "test", type: "bool" }, { name: "financialStatus", type: "text" },
-  { name: "fulfillmentStatus", type: "text" }, { name: "currency", type: "text" }, { name: "presentmentCurrency", type: "text" },
-  { name: "subtotalMinor", type: "int" }, { name: "totalMinor", type: "int" }, { name: "taxMinor", type: "int" },
-  { name: "shippingMinor", type: "int" }, { name: "discountsMinor", type: "int" }, { name: "giftCardMinor", type: "int" },
-  { name: "presentmentTotalMinor", type: "int" }, { name: "refundedMinor", type: "int" }, { name: "discountCodes", type: "json" },
-  { name: "sourceName", type: "text" }, { name: "tags", type: "text" }, { name: "createdAt", type: "timestamp" }, { name: "updatedAt", type: "timestamp" },
-];
-const LINE_TABLE: Column[] = [
-  { name: "id", type: "text" }, { name: "shop", type: "text" }, { name: "orderId", type: "text" }, { name: "shopifyId", type: "text" },
-  { name: "productId", type: "text" }, { name: "variantId", type: "text" }, { name: "title", type: "text" }, { name: "sku", type: "text" },
-  { name: "quantity", type: "int" }, { name: "priceMinor", type: "int" }, { name: "discountMinor", type: "int" }, { name: "giftCard", type: "bool" },
-];
 const REFUND_TABLE: Column[] = [
   { name: "id", type: "text" }, { name: "shop", type: "text" }, { name: "shopifyId", type: "text" }, { name: "orderShopifyId", type: "text" },
   { name: "amountMinor", type: "int" }, { name: "storeCreditMinor", type: "int" }, { name: "lines", type: "json" }, { name: "note", type: "text" },
@@ -46,66 +30,55 @@ const REFUND_TABLE: Column[] = [
 const LINE_UPSERT = `ON CONFLICT ("orderId", "shopifyId") DO UPDATE SET ${LINE_TABLE.filter((c) => !["id", "orderId", "shopifyId"].includes(c.name))
   .map((c) => `"${c.name}" = excluded."${c.name}"`).join(", ")}`;
 
-function orderRow(id: string, shop: string, o: NormalizedOrder, email: string | null, refundedMinor: number, now: string): SqlParam[] {
-  return [
-    id, shop, o.shopifyId, o.name, o.customerShopifyId, email, o.processedAt, o.createdAt, o.updatedAt, o.cancelledAt, o.cancelReason, o.test,
-    o.financialStatus, o.fulfillmentStatus, o.currency, o.presentmentCurrency, o.subtotalMinor, o.totalMinor, o.taxMinor, o.shippingMinor,
-    o.discountsMinor, o.giftCardMinor, o.presentmentTotalMinor, refundedMinor, JSON.stringify(o.discountCodes), o.sourceName, o.tags, now, now,
-  ];
-}
-
-function lineRow(shop: string, orderId: string, l: NormalizedOrder["lineItems"][number]): SqlParam[] {
-  return [newRowId(), shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard];
-}
-
 function refundRow(shop: string, r: NormalizedRefund, now: string): SqlParam[] {
   return [newRowId(), shop, r.shopifyId, r.orderShopifyId, r.amountMinor, r.storeCreditMinor, r.lines === null ? null : JSON.stringify(r.lines), r.note, r.processedAt, now, now];
 }
 
 /** Writes one prepared batch of orders (and late line items); returns its root order count. */
-export async function writeOrderBatch(q: DirectQueries, shop: string, batch: Extract<PreparedBatch, { kind: "orders" }>, parents: ParentMemory, now: Date): Promise<number> {
-  const normalized = batch.orders;
-  const ids = normalized.map((n) => n.order.shopifyId);
+export async function writeOrderBatch(q: DirectQueries, shop: string, batch: Extract<WriterBatch, { kind: "orders" }>, parents: ParentMemory, now: Date): Promise<number> {
+  const encoded = batch.orders;
+  const ids = encoded.map((e) => e.row[ORDER_COL.shopifyId] as string);
   await lockResources(q, ids.map((id) => orderLockKey(shop, id)));
 
   const stored = ids.length === 0 ? [] : await q.query<{ shopifyId: string }>(
     `SELECT "shopifyId" FROM "Order" WHERE "shop" = $1 AND ${inList(q, "shopifyId", 2)}`, [shop, listParam(q, ids)],
   );
   const seen = new Set(stored.map((r) => r.shopifyId));
-  const fresh: NormalizedOrder[] = [];
-  const known: typeof normalized = [];
-  for (const n of normalized) {
-    if (seen.has(n.order.shopifyId)) known.push(n);
+  const fresh: EncodedOrder[] = [];
+  const known: EncodedOrder[] = [];
+  for (let i = 0; i < encoded.length; i++) {
+    const e = encoded[i];
+    if (seen.has(ids[i])) known.push(e);
     else {
-      seen.add(n.order.shopifyId);
-      fresh.push(n.order);
-      parents.set(n.gid, true);
+      seen.add(ids[i]);
+      fresh.push(e);
+      parents.set(e.gid, true);
     }
   }
   await insertFreshOrders(q, shop, fresh, now);
   // Stored before (or repeated in this batch): the per-order merge rules decide.
-  for (const n of known) {
-    const res = await applyOrder(q, shop, n.order, now);
-    parents.set(n.gid, res.decision === "insert" || res.decision === "update");
+  for (const e of known) {
+    const res = await applyOrder(q, shop, decodeOrder(e), now);
+    parents.set(e.gid, res.decision === "insert" || res.decision === "update");
   }
   await attachLateChildren(q, shop, batch.late, parents, now);
   return batch.roots;
 }
 
-async function insertFreshOrders(q: DirectQueries, shop: string, fresh: NormalizedOrder[], now: Date): Promise<void> {
+async function insertFreshOrders(q: DirectQueries, shop: string, fresh: EncodedOrder[], now: Date): Promise<void> {
   if (fresh.length === 0) return;
-  const customerIds = [...new Set(fresh.map((o) => o.customerShopifyId).filter((id): id is string => id !== null))];
+  const customerIds = [...new Set(fresh.map((e) => e.row[ORDER_COL.customerShopifyId] as string | null).filter((id): id is string => id !== null))];
   const redacted = new Set(
     customerIds.length === 0 ? [] : (await q.query<{ shopifyId: string }>(
       `SELECT "shopifyId" FROM "Customer" WHERE "shop" = $1 AND "redactedAt" IS NOT NULL AND ${inList(q, "shopifyId", 2)}`, [shop, listParam(q, customerIds)],
     )).map((c) => c.shopifyId),
   );
-  const embedded = fresh.flatMap((o) => o.refunds);
+  const embedded = fresh.flatMap((e) => e.refunds);
   // Refunds already stored: held ones of these orders, or embedded ones seen before.
   const refundSelect = `SELECT "id", "shopifyId", "orderShopifyId", "amountMinor", "storeCreditMinor",
     CASE WHEN "lines" IS NULL THEN 0 ELSE 1 END AS "hasLines", CASE WHEN "appliedAt" IS NULL THEN 1 ELSE 0 END AS "held" FROM "Refund" WHERE "shop" = $1 AND `;
   type RefundRow = { id: string; shopifyId: string; orderShopifyId: string; amountMinor: number; storeCreditMinor: number; hasLines: number; held: number };
-  const byOrder = await q.query<RefundRow>(refundSelect + inList(q, "orderShopifyId", 2), [shop, listParam(q, fresh.map((o) => o.shopifyId))]);
+  const byOrder = await q.query<RefundRow>(refundSelect + inList(q, "orderShopifyId", 2), [shop, listParam(q, fresh.map((e) => e.row[ORDER_COL.shopifyId] as string))]);
   const byId = embedded.length === 0 ? [] : await q.query<RefundRow>(refundSelect + inList(q, "shopifyId", 2), [shop, listParam(q, embedded.map((r) => r.shopifyId))]);
   const storedRefunds: StoredRefundView[] = [...byOrder, ...byId].map((r) => ({
     id: r.id, shopifyId: r.shopifyId, orderShopifyId: r.orderShopifyId, amountMinor: Number(r.amountMinor), storeCreditMinor: Number(r.storeCreditMinor),
@@ -113,15 +86,20 @@ async function insertFreshOrders(q: DirectQueries, shop: string, fresh: Normaliz
   }));
   const plan = planBackfillRefunds(embedded, storedRefunds);
 
+  // The rows came encoded from the parser; what only the writer knows is filled in here.
   const orderRows: SqlParam[][] = [];
   const lineRows: SqlParam[][] = [];
   // Formatted once per batch rather than per row (Prisma's text form; PostgreSQL's timestamp(3) ignores the +00:00).
   const nowText = sqliteDateText(now);
-  for (const o of fresh) {
-    const id = newRowId();
-    const email = o.customerShopifyId !== null && redacted.has(o.customerShopifyId) ? null : o.email;
-    orderRows.push(orderRow(id, shop, o, email, plan.refundedByOrder.get(o.shopifyId) ?? 0, nowText));
-    for (const l of o.lineItems) lineRows.push(lineRow(shop, id, l));
+  for (const e of fresh) {
+    const row = e.row;
+    const customer = row[ORDER_COL.customerShopifyId] as string | null;
+    if (customer !== null && redacted.has(customer)) row[ORDER_COL.email] = null;
+    row[ORDER_COL.refundedMinor] = plan.refundedByOrder.get(row[ORDER_COL.shopifyId] as string) ?? 0;
+    row[ORDER_COL.createdAt] = nowText;
+    row[ORDER_COL.updatedAt] = nowText;
+    orderRows.push(row);
+    for (const l of e.lines) lineRows.push(l);
   }
   await insertMany(q, "Order", ORDER_TABLE, orderRows);
   await insertMany(q, "OrderLineItem", LINE_TABLE, lineRows);
@@ -151,7 +129,7 @@ async function attachLateChildren(q: DirectQueries, shop: string, children: Read
     for (const l of lines) {
       const item = normalizeGraphqlLineItem(l.node, order.currency, `line item ${l.id}`);
       byId.delete(item.shopifyId);
-      byId.set(item.shopifyId, lineRow(shop, order.id, item));
+      byId.set(item.shopifyId, encodeLine(shop, order.id, item));
     }
     const rows = [...byId.values()];
     await insertMany(q, "OrderLineItem", LINE_TABLE, rows, LINE_UPSERT);

@@ -1,19 +1,21 @@
 // Worker-thread entry of the backfill parser (backfill-parse.server.ts):
-// parses and normalizes batches of JSONL lines off the thread that writes.
+// parses, normalizes and encodes batches of JSONL lines off the thread that writes.
 import { parentPort } from "node:worker_threads";
-import { prepareBulkBatch, type BackfillKind } from "~/domain/sync/backfill-batch";
+import type { BackfillKind } from "~/domain/sync/backfill-batch";
 import { SyncInputError } from "~/domain/sync";
+import { prepareWriterBatch } from "./backfill-rows.server";
 
 export interface ParseRequest {
   id: number;
   kind: BackfillKind;
+  shop: string;
   texts: string[];
   lineNos: number[];
 }
 
 parentPort?.on("message", (m: ParseRequest) => {
   try {
-    parentPort!.postMessage({ id: m.id, batch: prepareBulkBatch(m.kind, m.texts, m.lineNos) });
+    parentPort!.postMessage({ id: m.id, batch: prepareWriterBatch(m.kind, m.shop, m.texts, m.lineNos) });
   } catch (err) {
     const e = err as Error;
     const error = err instanceof SyncInputError

@@ -4,12 +4,13 @@
 // writer. Without a usable worker (e.g. code bundled without its .ts sources)
 // the same function runs inline.
 import { Worker } from "node:worker_threads";
-import { prepareBulkBatch, type BackfillKind, type PreparedBatch } from "~/domain/sync/backfill-batch";
+import type { BackfillKind } from "~/domain/sync/backfill-batch";
 import { SyncInputError, type SyncInputReason } from "~/domain/sync";
+import { prepareWriterBatch, type WriterBatch } from "./backfill-rows.server";
 import type { ParseRequest } from "./backfill-parse-worker.server";
 
 export interface BatchParser {
-  prepare(kind: BackfillKind, texts: string[], lineNos: number[]): Promise<PreparedBatch>;
+  prepare(kind: BackfillKind, shop: string, texts: string[], lineNos: number[]): Promise<WriterBatch>;
   close(): Promise<void>;
   /** Whether batches are being parsed on a worker thread (false inline or after falling back). */
   threaded(): boolean;
@@ -19,7 +20,7 @@ type WorkerError = { name: string; message: string; reason?: SyncInputReason; pa
 
 export function inlineParser(): BatchParser {
   return {
-    prepare: async (kind, texts, lineNos) => prepareBulkBatch(kind, texts, lineNos),
+    prepare: async (kind, shop, texts, lineNos) => prepareWriterBatch(kind, shop, texts, lineNos),
     close: async () => undefined,
     threaded: () => false,
   };
@@ -45,7 +46,7 @@ function rebuild(e: WorkerError): Error {
 export function workerParser(entryUrl: URL = new URL("./backfill-parse-worker.server.ts", import.meta.url)): BatchParser {
   const entry = entryUrl.href;
   const boot = `import("tsx/esm/api").then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  const pending = new Map<number, { req: ParseRequest; resolve: (b: PreparedBatch) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { req: ParseRequest; resolve: (b: WriterBatch) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let answered = false;
   let fallback: BatchParser | null = null;
@@ -59,7 +60,7 @@ export function workerParser(entryUrl: URL = new URL("./backfill-parse-worker.se
       fallback = inlineParser();
       const requests = [...pending.values()];
       pending.clear();
-      for (const p of requests) fallback.prepare(p.req.kind, p.req.texts, p.req.lineNos).then(p.resolve, p.reject);
+      for (const p of requests) fallback.prepare(p.req.kind, p.req.shop, p.req.texts, p.req.lineNos).then(p.resolve, p.reject);
       return;
     }
     failure = err;
@@ -71,7 +72,7 @@ export function workerParser(entryUrl: URL = new URL("./backfill-parse-worker.se
     // A larger young generation: parsing makes many short-lived objects (fewer scavenges, ~7% less parser CPU measured).
     worker = new Worker(boot, { eval: true, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     worker.unref();
-    worker.on("message", (m: { id: number; batch?: PreparedBatch; error?: WorkerError }) => {
+    worker.on("message", (m: { id: number; batch?: WriterBatch; error?: WorkerError }) => {
       answered = true;
       const p = pending.get(m.id);
       if (!p) return;
@@ -88,11 +89,11 @@ export function workerParser(entryUrl: URL = new URL("./backfill-parse-worker.se
   }
 
   return {
-    prepare(kind, texts, lineNos) {
-      if (fallback) return fallback.prepare(kind, texts, lineNos);
+    prepare(kind, shop, texts, lineNos) {
+      if (fallback) return fallback.prepare(kind, shop, texts, lineNos);
       if (failure) return Promise.reject(failure);
-      return new Promise<PreparedBatch>((resolve, reject) => {
-        const req: ParseRequest = { id: nextId++, kind, texts, lineNos };
+      return new Promise<WriterBatch>((resolve, reject) => {
+        const req: ParseRequest = { id: nextId++, kind, shop, texts, lineNos };
         pending.set(req.id, { req, resolve, reject });
         worker!.postMessage(req);
       });

@@ -6,7 +6,7 @@
 import type { PrismaClient, SyncRun } from "@prisma/client";
 import { directSql } from "~/db.server";
 import { computeProgress, type NormalizedCustomer, type SyncProgress } from "~/domain/sync";
-import type { BackfillKind, PreparedBatch } from "~/domain/sync/backfill-batch";
+import type { BackfillKind } from "~/domain/sync/backfill-batch";
 import { BULK_CUSTOMERS_QUERY, BULK_OPERATION_RUN_QUERY, BULK_OPERATION_STATUS, BULK_ORDERS_QUERY } from "~/graphql/sync";
 import { enqueueJob } from "~/jobs/queue.server";
 import type { DirectQueries } from "~/lib/direct-sql.server";
@@ -14,6 +14,7 @@ import { adminGraphql as defaultGraphql, assertNoUserErrors } from "~/services/a
 import { applyCustomer } from "./apply.server";
 import { writeOrderBatch, type ParentMemory } from "./backfill-orders.server";
 import { inlineParser, workerParser } from "./backfill-parse.server";
+import type { WriterBatch } from "./backfill-rows.server";
 import { notifyCustomersChanged } from "./downstream.server";
 import { fetchLines } from "./lines.server";
 import { TS } from "./sql.server";
@@ -216,7 +217,7 @@ export async function importBulkLines(
   // per insert (244k orders: +5–8 % measured, docs/benchmarks.md). Restored afterwards.
   const restoreCache = await enlargeSqliteCache(sql, IMPORT_CACHE_KIB);
 
-  const write = async (last: number, prepared: Promise<PreparedBatch>) => {
+  const write = async (last: number, prepared: Promise<WriterBatch>) => {
     const batch = await prepared;
     const now = clock();
     const begun = performance.now();
@@ -243,9 +244,9 @@ export async function importBulkLines(
     await options.onProgress?.(computeProgress({ objectsDone: state.objectsDone, objectsTotal: state.objectsTotal, startedAt: state.startedAt, now }));
   };
 
-  const queue: Array<{ last: number; prepared: Promise<PreparedBatch> }> = [];
+  const queue: Array<{ last: number; prepared: Promise<WriterBatch> }> = [];
   const enqueue = (texts: string[], lineNos: number[]) => {
-    const prepared = parser.prepare(kind, texts, lineNos);
+    const prepared = parser.prepare(kind, state.shop, texts, lineNos);
     prepared.catch(() => undefined); // surfaced when its turn to be written comes
     queue.push({ last: lineNos[lineNos.length - 1], prepared });
   };
