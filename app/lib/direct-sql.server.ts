@@ -103,6 +103,15 @@ const placeholders = /\$\d+/g;
 
 
 function sqliteParams(params: readonly SqlParam[]): unknown[] {
+  // Most lists need no conversion (the backfill's rows come encoded): pass them as they are.
+  for (let i = 0; i < params.length; i++) {
+    const v = params[i];
+    if (v === undefined || typeof v === "boolean" || v instanceof Date) return convertSqliteParams(params);
+  }
+  return params as unknown[]; // better-sqlite3 only reads it
+}
+
+function convertSqliteParams(params: readonly SqlParam[]): unknown[] {
   const out = new Array<unknown>(params.length);
   for (let i = 0; i < params.length; i++) {
     const v = params[i];

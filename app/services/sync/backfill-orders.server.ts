@@ -38,7 +38,7 @@ function refundRow(shop: string, r: NormalizedRefund, now: string): SqlParam[] {
 export async function writeOrderBatch(q: DirectQueries, shop: string, batch: Extract<WriterBatch, { kind: "orders" }>, parents: ParentMemory, now: Date): Promise<number> {
   const encoded = batch.orders;
   const ids = encoded.map((e) => e.row[ORDER_COL.shopifyId] as string);
-  await lockResources(q, ids.map((id) => orderLockKey(shop, id)));
+  if (q.provider === "postgresql") await lockResources(q, ids.map((id) => orderLockKey(shop, id))); // SQLite: the write lock serializes
 
   const stored = ids.length === 0 ? [] : await q.query<{ shopifyId: string }>(
     `SELECT "shopifyId" FROM "Order" WHERE "shop" = $1 AND ${inList(q, "shopifyId", 2)}`, [shop, listParam(q, ids)],
