@@ -3,7 +3,8 @@
 // autocannon and reports accepted/s and accept latency (p50/p99), then waits
 // for the worker (a forked child by default, as in production) to process the
 // inbox and reports end-to-end orders/s. CPU seconds of the web process and of
-// the worker child during the accept phase are reported too (cpuSeconds).
+// the worker child during the accept phase are reported too (cpuSeconds), and
+// this process's own (the load generator shares the 2 cores).
 // Prints one JSON line {"bench":"webhooks",…}.
 //
 //   npx tsx bench/webhooks.ts [--requests 5000] [--warmup 1000] [--connections 16] [--build] [--accept-only]
@@ -180,6 +181,7 @@ if (warmup > 0) {
   if (!process.argv.includes("--accept-only")) await storedOrders(warmup, Date.now() + 60_000);
 }
 const cpuBefore = groupCpuSeconds();
+const benchCpuBefore = process.cpuUsage();
 const started = Date.now();
 // autocannon ends a fixed-amount run only at its next 1 s sampling tick, so its
 // own end time overstates the run by up to a second (every rate published
@@ -189,6 +191,7 @@ let lastResponseAt = started;
 const result = await fire(requests, () => (lastResponseAt = Date.now()));
 const acceptSeconds = (lastResponseAt - started) / 1000;
 const cpuAfter = groupCpuSeconds();
+const benchCpu = process.cpuUsage(benchCpuBefore);
 
 // End to end: until every accepted order of the measured run is stored by the worker.
 const expected = (process.argv.includes("--accept-only") ? 0 : warmup) + result["2xx"];
@@ -201,7 +204,7 @@ console.log(
   JSON.stringify({
     bench: "webhooks", engine: currentProvider(), server, worker: env.RETAIN_WORKER, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, warmup, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
     acceptedPerSecond: Math.round(result["2xx"] / acceptSeconds), latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
-    acceptSeconds: +acceptSeconds.toFixed(2), cpuSeconds: { web: +(cpuAfter.web - cpuBefore.web).toFixed(2), worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(2) },
+    acceptSeconds: +acceptSeconds.toFixed(2), cpuSeconds: { web: +(cpuAfter.web - cpuBefore.web).toFixed(2), worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(2), loadGenerator: +((benchCpu.user + benchCpu.system) / 1e6).toFixed(2) },
     stored, dead, endToEndSeconds: +e2eSeconds.toFixed(1), ordersPerSecond: Math.round(stored / e2eSeconds),
   }),
 );

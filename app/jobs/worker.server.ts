@@ -11,6 +11,7 @@ import { currentProvider, directSql } from "~/db.server";
 import type { DirectQueries } from "~/lib/direct-sql.server";
 import { log } from "~/lib/log.server";
 import { offloadSqliteCheckpoints } from "~/lib/sqlite-checkpointer.server";
+import { OrderVersions } from "~/services/sync/apply.server";
 import { Notifications } from "~/services/sync/downstream.server";
 import { applyPlannedDelivery, planDelivery, type PlannedDelivery } from "~/services/sync/process-delivery.server";
 import { toDate, TS } from "~/services/sync/sql.server";
@@ -216,6 +217,8 @@ async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs:
     await directSql(db).transaction(async (q) => {
       began = performance.now();
       await lockResources(q, items.map((i) => i.plan.lockKey));
+      const orders = items.flatMap((i) => (i.plan.kind === "order" ? [{ shop: i.plan.shop, order: i.plan.order }] : []));
+      const versions = orders.length > 1 ? await OrderVersions.load(q, orders) : undefined;
       const notes = new Notifications();
       // SQLite: each delivery's DONE mark and per-order job are written with it, so the time
       // budget covers them (a DONE mark rewrites the whole inbox row, body included) and only
@@ -225,7 +228,7 @@ async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs:
       for (; done < items.length; done++) {
         if (done > 0 && performance.now() - began >= budgetMs) break;
         try {
-          await applyPlannedDelivery(q, items[done].plan, now, notes);
+          await applyPlannedDelivery(q, items[done].plan, now, notes, versions);
           if (perItem) {
             await notes.flushOrders(q, now);
             await markDone(q, [items[done].delivery.id], processedAt());

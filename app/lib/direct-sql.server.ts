@@ -23,7 +23,7 @@ export type SqlRow = Record<string, unknown>;
 export interface DirectQueries {
   readonly provider: DatabaseProvider;
   /** Rows of a SELECT (or of a statement with RETURNING). Dates come back as Date on PostgreSQL and ISO text on SQLite (use toDate). */
-  query<T = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
+  query<T = SqlRow>(sql: string, params?: readonly SqlParam[], options?: QueryOptions): Promise<T[]>;
   /** Rows changed. */
   execute(sql: string, params?: readonly SqlParam[]): Promise<number>;
   /**
@@ -41,6 +41,17 @@ export interface DirectSql extends DirectQueries {
    * SQLite, when called inside a Prisma transaction it joins that one.
    */
   transaction<T>(fn: (tx: DirectQueries) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface QueryOptions {
+  /**
+   * false: PostgreSQL plans this statement with its actual parameters each
+   * time instead of preparing it once per connection. For statements whose
+   * best plan depends on the values and on how full the tables are: a generic
+   * plan cached while a table was still empty stays a sequential scan until
+   * the next ANALYZE.
+   */
+  prepared?: boolean;
 }
 
 export interface TransactionOptions {
@@ -100,6 +111,20 @@ export function getDirectSql(client: PrismaClient): DirectSql {
 
 const placeholders = /\$\d+/g;
 
+/**
+ * The statement with "?" for each $n. better-sqlite3 binds a list by position,
+ * so the $n must appear in order, each once ($1, $2, …): anything else would
+ * bind the wrong values without an error, so it throws instead.
+ */
+function positional(sql: string): string {
+  let expected = 1;
+  return sql.replace(placeholders, (p) => {
+    if (Number(p.slice(1)) !== expected) throw new Error(`direct SQL on SQLite: placeholders must appear in order $1, $2, … each once; found ${p} where $${expected} was expected in: ${sql.slice(0, 200)}`);
+    expected++;
+    return "?";
+  });
+}
+
 
 
 function sqliteParams(params: readonly SqlParam[]): unknown[] {
@@ -143,7 +168,7 @@ function createSqliteDirect(client: PrismaClient, adapterConnection: () => unkno
     let st = statements.get(sql);
     if (!st) {
       if (statements.size >= STATEMENT_CACHE_LIMIT) statements.clear();
-      st = conn.prepare(sql.replace(placeholders, "?"));
+      st = conn.prepare(positional(sql));
       statements.set(sql, st);
     }
     return st;
@@ -235,12 +260,12 @@ function statementName(text: string): string | undefined {
 }
 
 function pgQueries(runner: Pick<Pool | PoolClient, "query">): DirectQueries {
-  const run = (sql: string, params: readonly SqlParam[]) =>
-    runner.query({ name: statementName(sql), text: sql, values: pgParams(params), types: pgTypeParsers });
+  const run = (sql: string, params: readonly SqlParam[], prepared = true) =>
+    runner.query({ name: prepared ? statementName(sql) : undefined, text: sql, values: pgParams(params), types: pgTypeParsers });
   const execute = async (sql: string, params: readonly SqlParam[] = []) => (await run(sql, params)).rowCount ?? 0;
   return {
     provider: "postgresql",
-    query: async <T>(sql: string, params: readonly SqlParam[] = []) => (await run(sql, params)).rows as T[],
+    query: async <T>(sql: string, params: readonly SqlParam[] = [], options: QueryOptions = {}) => (await run(sql, params, options.prepared !== false)).rows as T[],
     execute,
     executeEach: async (sql: string, paramLists: readonly (readonly SqlParam[])[]) => {
       let changes = 0;

@@ -133,6 +133,61 @@ async function findOrderVersion(q: Q, shop: string, shopifyId: string, customerS
   };
 }
 
+type OrderVersion = { existing: { id: string; shopifyUpdatedAt: Date | null } | null; customerRedacted: boolean };
+
+/**
+ * What findOrderVersion would answer for each order of a worker batch, read in
+ * one statement per shop after the batch's locks are taken: on PostgreSQL
+ * that is one round trip per batch instead of one per order. applyOrder keeps
+ * it current as it inserts and updates (an order can come twice in a batch).
+ */
+export class OrderVersions {
+  private readonly versions = new Map<string, OrderVersion["existing"]>();
+  private readonly redacted = new Set<string>();
+
+  static async load(q: Q, orders: ReadonlyArray<{ shop: string; order: NormalizedOrder }>): Promise<OrderVersions> {
+    const cache = new OrderVersions();
+    const byShop = new Map<string, { ids: Set<string>; customers: Set<string> }>();
+    for (const { shop, order } of orders) {
+      let entry = byShop.get(shop);
+      if (!entry) byShop.set(shop, (entry = { ids: new Set(), customers: new Set() }));
+      entry.ids.add(order.shopifyId);
+      if (order.customerShopifyId !== null) entry.customers.add(order.customerShopifyId);
+    }
+    for (const [shop, { ids, customers }] of byShop) {
+      const pg = q.provider === "postgresql";
+      // Each listed id looked up in the (shop, shopifyId) index.
+      const keys = (n: number) => (pg ? `unnest($${n}::text[]) AS k("v")` : `(SELECT value AS "v" FROM json_each($${n})) AS k`);
+      const param = (values: Set<string>) => (pg ? [...values] : JSON.stringify([...values])) as unknown as SqlParam;
+      const rows = await q.query<{ kind: string; shopifyId: string; id: string | null; shopifyUpdatedAt: unknown }>(
+        `SELECT 'o' AS "kind", o."shopifyId", o."id", o."shopifyUpdatedAt" FROM ${keys(1)} JOIN "Order" o ON o."shop" = $2 AND o."shopifyId" = k."v"
+         UNION ALL
+         SELECT 'c' AS "kind", c."shopifyId", NULL AS "id", NULL AS "shopifyUpdatedAt" FROM ${keys(3)} JOIN "Customer" c ON c."shop" = $4 AND c."shopifyId" = k."v"
+         WHERE c."redactedAt" IS NOT NULL`,
+        [param(ids), shop, param(customers), shop],
+        { prepared: false }, // planned with this batch's ids and the tables as they are now
+      );
+      for (const id of ids) cache.versions.set(`${shop}\n${id}`, null);
+      for (const r of rows) {
+        if (r.kind === "o") cache.versions.set(`${shop}\n${r.shopifyId}`, { id: r.id!, shopifyUpdatedAt: toDate(r.shopifyUpdatedAt) });
+        else cache.redacted.add(`${shop}\n${r.shopifyId}`);
+      }
+    }
+    return cache;
+  }
+
+  /** The stored version, or undefined when the order was not part of the load. */
+  get(shop: string, order: NormalizedOrder): OrderVersion | undefined {
+    const existing = this.versions.get(`${shop}\n${order.shopifyId}`);
+    if (existing === undefined) return undefined;
+    return { existing, customerRedacted: order.customerShopifyId !== null && this.redacted.has(`${shop}\n${order.customerShopifyId}`) };
+  }
+
+  record(shop: string, shopifyId: string, id: string, shopifyUpdatedAt: Date): void {
+    this.versions.set(`${shop}\n${shopifyId}`, { id, shopifyUpdatedAt });
+  }
+}
+
 const DATE_COLUMNS: ReadonlySet<string> = new Set(["processedAt", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "createdAt", "updatedAt", "appliedAt", "deletedAt"]);
 
 // Statement texts depend on the engine (casts) and, for line inserts, on the row count: built once each.
@@ -274,10 +329,11 @@ async function storeRefund(q: Q, shop: string, refund: NormalizedRefund, orderEx
   return false;
 }
 
-export async function applyOrder(tx: Tx | Q, shop: string, order: NormalizedOrder, now: Date): Promise<ApplyResult> {
+/** `versions`: the batch's prefetched versions (OrderVersions.load, under the same locks). */
+export async function applyOrder(tx: Tx | Q, shop: string, order: NormalizedOrder, now: Date, versions?: OrderVersions): Promise<ApplyResult> {
   const q = sqlOf(tx);
   await lockResource(q, orderLockKey(shop, order.shopifyId));
-  const { existing, customerRedacted } = await findOrderVersion(q, shop, order.shopifyId, order.customerShopifyId);
+  const { existing, customerRedacted } = versions?.get(shop, order) ?? await findOrderVersion(q, shop, order.shopifyId, order.customerShopifyId);
   const decision = decideVersion(existing?.shopifyUpdatedAt, order.updatedAt, existing !== null);
   if (decision === "stale" || decision === "duplicate") {
     // Only the embedded refunds can still add something.
@@ -294,6 +350,7 @@ export async function applyOrder(tx: Tx | Q, shop: string, order: NormalizedOrde
   } else if (decision === "update" && existing) {
     await updateOrder(q, shop, existing.id, order, email, now);
   }
+  if (orderId) versions?.record(shop, order.shopifyId, orderId, order.updatedAt);
   let refundsChanged = false;
   for (const refund of order.refunds) {
     if (await storeRefund(q, shop, refund, true, now)) refundsChanged = true;

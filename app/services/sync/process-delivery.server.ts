@@ -9,7 +9,7 @@ import {
 } from "~/domain/sync";
 import { enqueueJob } from "~/jobs/queue.server";
 import type { DirectQueries } from "~/lib/direct-sql.server";
-import { applyCustomer, applyOrder, applyRefund, deleteCustomer } from "./apply.server";
+import { applyCustomer, applyOrder, applyRefund, deleteCustomer, type OrderVersions } from "./apply.server";
 import { Notifications } from "./downstream.server";
 import { exportCustomerData, redactCustomer, redactShop } from "./gdpr.server";
 import { markUninstalled, updateScopes } from "./lifecycle.server";
@@ -113,11 +113,11 @@ export function planDelivery(delivery: Pick<Delivery, "shop" | "topic" | "payloa
  * Applies a planned delivery inside the caller's transaction; follow-up jobs
  * are collected in `notes` for the caller to flush before it commits.
  */
-export async function applyPlannedDelivery(q: DirectQueries, plan: PlannedDelivery, now: Date, notes: Notifications): Promise<string> {
+export async function applyPlannedDelivery(q: DirectQueries, plan: PlannedDelivery, now: Date, notes: Notifications, versions?: OrderVersions): Promise<string> {
   const { shop } = plan;
   switch (plan.kind) {
     case "order": {
-      const r = await applyOrder(q, shop, plan.order, now);
+      const r = await applyOrder(q, shop, plan.order, now, versions);
       if (r.changed) notes.orderChanged(shop, plan.order.shopifyId);
       return r.decision;
     }

@@ -5,6 +5,14 @@ import { toDate } from "~/services/sync/sql.server";
 const TS = () => (directSql(prisma).provider === "postgresql" ? "::timestamp(3)" : "");
 
 describe("direct SQL on the app's connection", () => {
+  it("SQLite refuses placeholders out of order (they bind by position: $2 before $1 would swap values silently)", async () => {
+    const q = directSql(prisma);
+    if (q.provider !== "sqlite") return;
+    await expect(q.query(`SELECT $2 AS "b", $1 AS "a"`, ["a", "b"])).rejects.toThrow(/placeholders must appear in order/);
+    await expect(q.query(`SELECT $1 AS "a", $1 AS "again"`, ["a"])).rejects.toThrow(/placeholders must appear in order/);
+    expect(await q.query(`SELECT $1 AS "a", $2 AS "b"`, ["a", "b"])).toEqual([{ a: "a", b: "b" }]);
+  });
+
   it("a date written directly reads back through Prisma as the same instant", async () => {
     const shop = `direct-date-${Date.now()}.myshopify.com`;
     const at = new Date("2026-03-04T05:06:07.089Z");

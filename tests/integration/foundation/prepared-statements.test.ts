@@ -25,4 +25,14 @@ describe.skipIf(currentProvider() !== "postgresql")("prepared statements on Post
     process.env.DATABASE_PREPARED_STATEMENTS = "off";
     expect(await named(`SELECT 1 AS "prepared_probe_off"`)).toBe(0);
   });
+
+  it("a query with { prepared: false } is planned each time, unnamed", async () => {
+    const probe = `SELECT 1 AS "prepared_probe_unprepared"`;
+    const n = await directSql(prisma).transaction(async (q) => {
+      await q.query(probe, [], { prepared: false });
+      const [row] = await q.query<{ n: number }>(`SELECT COUNT(*)::int AS "n" FROM pg_prepared_statements WHERE "statement" = $1`, [probe]);
+      return Number(row.n);
+    });
+    expect(n).toBe(0);
+  });
 });

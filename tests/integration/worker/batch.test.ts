@@ -59,6 +59,28 @@ describe("batched delivery processing", () => {
     expect(await db.customer.count({ where: { shop: SHOP } })).toBe(1);
   });
 
+  it("versions read once per batch stay current inside it: an order created, updated and sent stale again in one batch ends at its newest version; a redacted customer's order gets no email", async () => {
+    const redactedCustomer = 9_300_001;
+    await db.customer.create({ data: { shop: SHOP, shopifyId: String(redactedCustomer), redactedAt: new Date() } });
+    const customer = { ...(sample("orders/paid").customer as Record<string, unknown>), id: redactedCustomer, admin_graphql_api_id: `gid://shopify/Customer/${redactedCustomer}` };
+    await enqueue("orders/create", orderVariant(9_100_010, { updated_at: "2026-01-01T00:00:00Z", tags: "v1" }));
+    await enqueue("orders/updated", orderVariant(9_100_010, { updated_at: "2026-01-02T00:00:00Z", tags: "v2" }));
+    await enqueue("orders/paid", orderVariant(9_100_010, { updated_at: "2026-01-01T12:00:00Z", tags: "stale" }));
+    await enqueue("orders/create", orderVariant(9_100_011, { customer, email: "someone@example.com" }));
+
+    const claimed = await claimDeliveries(db, "batch-test", 100);
+    expect(claimed).toHaveLength(4);
+    await processClaimedDeliveries(db, claimed);
+
+    expect((await db.webhookInbox.findMany({ where: { shop: SHOP } })).every((r) => r.status === "DONE")).toBe(true);
+    const orders = await db.order.findMany({ where: { shop: SHOP }, include: { lineItems: true }, orderBy: { shopifyId: "asc" } });
+    expect(orders.map((o) => [o.shopifyId, o.tags])).toEqual([["9100010", "v2"], ["9100011", orders[1].tags]]);
+    expect(orders[0].shopifyUpdatedAt.toISOString()).toBe("2026-01-02T00:00:00.000Z");
+    expect(orders[0].lineItems.length).toBe(orderVariant(9_100_010).line_items.length);
+    expect(orders[1].customerShopifyId).toBe(String(redactedCustomer));
+    expect(orders[1].email).toBeNull();
+  });
+
   it("malformed bodies are parked DEAD before any transaction; the rest of the claim is applied", async () => {
     await enqueue("orders/create", "{not json");
     await enqueue("orders/create", { id: 1 });
