@@ -156,16 +156,20 @@ export class OrderVersions {
     }
     for (const [shop, { ids, customers }] of byShop) {
       const pg = q.provider === "postgresql";
-      // Each listed id looked up in the (shop, shopifyId) index.
-      const keys = (n: number) => (pg ? `unnest($${n}::text[]) AS k("v")` : `(SELECT value AS "v" FROM json_each($${n})) AS k`);
       const param = (values: Set<string>) => (pg ? [...values] : JSON.stringify([...values])) as unknown as SqlParam;
+      // Each listed id looked up in the (shop, shopifyId) index: PostgreSQL joins the array, SQLite probes an IN list.
       const rows = await q.query<{ kind: string; shopifyId: string; id: string | null; shopifyUpdatedAt: unknown }>(
-        `SELECT 'o' AS "kind", o."shopifyId", o."id", o."shopifyUpdatedAt" FROM ${keys(1)} JOIN "Order" o ON o."shop" = $2 AND o."shopifyId" = k."v"
-         UNION ALL
-         SELECT 'c' AS "kind", c."shopifyId", NULL AS "id", NULL AS "shopifyUpdatedAt" FROM ${keys(3)} JOIN "Customer" c ON c."shop" = $4 AND c."shopifyId" = k."v"
-         WHERE c."redactedAt" IS NOT NULL`,
+        pg
+          ? `SELECT 'o' AS "kind", o."shopifyId", o."id", o."shopifyUpdatedAt" FROM unnest($1::text[]) AS k("v") JOIN "Order" o ON o."shop" = $2 AND o."shopifyId" = k."v"
+             UNION ALL
+             SELECT 'c' AS "kind", c."shopifyId", NULL AS "id", NULL AS "shopifyUpdatedAt" FROM unnest($3::text[]) AS k("v") JOIN "Customer" c ON c."shop" = $4 AND c."shopifyId" = k."v"
+             WHERE c."redactedAt" IS NOT NULL`
+          : `SELECT 'o' AS "kind", "shopifyId", "id", "shopifyUpdatedAt" FROM "Order" WHERE "shopifyId" IN (SELECT value FROM json_each($1)) AND "shop" = $2
+             UNION ALL
+             SELECT 'c' AS "kind", "shopifyId", NULL AS "id", NULL AS "shopifyUpdatedAt" FROM "Customer" WHERE "shopifyId" IN (SELECT value FROM json_each($3)) AND "shop" = $4
+             AND "redactedAt" IS NOT NULL`,
         [param(ids), shop, param(customers), shop],
-        { prepared: false }, // planned with this batch's ids and the tables as they are now
+        { prepared: false }, // PostgreSQL: planned with this batch's ids and the tables as they are now
       );
       for (const id of ids) cache.versions.set(`${shop}\n${id}`, null);
       for (const r of rows) {
