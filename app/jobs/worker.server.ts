@@ -17,7 +17,7 @@ import { applyPlannedDelivery, planDelivery, type PlannedDelivery } from "~/serv
 import { toDate, TS } from "~/services/sync/sql.server";
 import { lockResources } from "~/services/sync/tx.server";
 import { backoffDelayMs, claimJobs, completeJobs, failJob, requeueStaleJobs, updateJobProgress } from "./queue.server";
-import { getJobHandler, processDelivery, isPermanentDeliveryError } from "./registry.server";
+import { getJobBatchPreparer, getJobHandler, processDelivery, isPermanentDeliveryError } from "./registry.server";
 import { kickWorker, setWakeHandler } from "./wake.server";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -358,7 +358,12 @@ export async function replayDelivery(db: PrismaClient, shop: string, id: string)
  */
 export async function runJobs(db: PrismaClient, jobs: readonly Job[], workerId: string): Promise<void> {
   const done: Array<{ id: string; result: unknown }> = [];
+  const settled = await settleInBatches(db, jobs);
   for (const job of jobs) {
+    if (settled.has(job.id)) {
+      done.push({ id: job.id, result: settled.get(job.id) });
+      continue;
+    }
     const handler = getJobHandler(job.type);
     if (!handler) {
       await failJob(db, { ...job, attempts: job.maxAttempts }, new Error(`no handler for job type ${job.type}`));
@@ -377,6 +382,22 @@ export async function runJobs(db: PrismaClient, jobs: readonly Job[], workerId: 
     }
   }
   await withTransientRetry(() => completeJobs(db, done));
+}
+
+/** Jobs of the claim that their type's batch preparer settles at once (registry.server.ts); on its failure the handlers decide. */
+async function settleInBatches(db: PrismaClient, jobs: readonly Job[]): Promise<Map<string, unknown>> {
+  const settled = new Map<string, unknown>();
+  for (const type of new Set(jobs.map((j) => j.type))) {
+    const prepare = getJobBatchPreparer(type);
+    const group = jobs.filter((j) => j.type === type);
+    if (!prepare || group.length < 2) continue;
+    try {
+      for (const [id, result] of await prepare(db, group)) settled.set(id, result);
+    } catch (err) {
+      log.warn("job.batch_prepare_failed", { type, jobs: group.length, error: String(err) });
+    }
+  }
+  return settled;
 }
 
 /** Deliveries claimed per pass; RETAIN_WORKER_BATCH overrides (tests use small batches to interleave workers). */

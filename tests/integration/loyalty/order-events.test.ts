@@ -6,7 +6,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { prepareDatabase } from "~/db.server";
 import { getStoredBalance } from "~/services/loyalty/balance.server";
-import { processOrderChanged } from "~/services/loyalty/orders.server";
+import { processOrderChanged, quickSkipMany } from "~/services/loyalty/orders.server";
 import { loyaltyJobHandlers } from "~/services/loyalty/jobs.server";
 import { saveProgramSettings } from "~/services/loyalty/program.server";
 import { redeemReward } from "~/services/loyalty/redeem.server";
@@ -157,6 +157,27 @@ describe("loyalty.order-changed", () => {
     expect((await processOrderChanged(db, SHOP, "2003")).reason).toBe("test order");
     expect((await processOrderChanged(db, SHOP, "missing")).reason).toBe("order not synced");
     expect(await ledger()).toBeNull();
+  });
+
+  it("quickSkipMany settles exactly the orders processOrderChanged skips in its first check, with the same result (guest, test, missing, program off); the rest go the full path", async () => {
+    await setupProgram(db, SHOP);
+    await createOrderRow(db, SHOP, { id: "2101", customer: C, subtotalMinor: 5000, processedAt: PAID });
+    await db.order.create({ data: { shop: SHOP, shopifyId: "2102", processedAt: PAID, shopifyCreatedAt: PAID, shopifyUpdatedAt: PAID, currency: "USD", subtotalMinor: 5000, financialStatus: "PAID" } });
+    await createOrderRow(db, SHOP, { id: "2103", customer: "5002", subtotalMinor: 5000, processedAt: PAID });
+    await db.order.update({ where: { shop_shopifyId: { shop: SHOP, shopifyId: "2103" } }, data: { test: true } });
+    const ids = ["2101", "2102", "2103", "missing"];
+    const settled = await quickSkipMany(db, SHOP, ids);
+    expect([...settled.keys()].sort()).toEqual(["2102", "2103", "missing"]);
+    for (const [id, result] of settled) expect(await processOrderChanged(db, SHOP, id)).toEqual(result);
+
+    // Program off: a non-member's order is settled, a member's is not.
+    await process("2101");
+    await db.loyaltyProgram.update({ where: { shop: SHOP }, data: { enabled: false } });
+    await createOrderRow(db, SHOP, { id: "2104", customer: "5003", subtotalMinor: 5000, processedAt: PAID });
+    await createOrderRow(db, SHOP, { id: "2105", customer: C, subtotalMinor: 5000, processedAt: later(1) });
+    const off = await quickSkipMany(db, SHOP, ["2104", "2105"]);
+    expect([...off.keys()]).toEqual(["2104"]);
+    expect(off.get("2104")).toEqual(await processOrderChanged(db, SHOP, "2104"));
   });
 
   it("the first order of a new member also grants the signup bonus once", async () => {
