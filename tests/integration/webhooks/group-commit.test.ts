@@ -147,6 +147,25 @@ describe("InboxWriter batching", () => {
     expect(batches.flat()).toEqual(Array.from({ length: n }, (_, i) => `r${i}`));
     expect(maxInFlight).toBe(1);
   });
+
+  it("with two batches allowed in flight (the PostgreSQL writer), never more than two are written at once and every caller gets its own answer", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const writer = new InboxWriter(async (rows) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 3));
+      inFlight--;
+      return rows.map((r) => Number(r.id.slice(1)) % 2 === 0);
+    }, "test", undefined, 2);
+    const answers: Promise<boolean>[] = [];
+    for (let wave = 0; wave < 6; wave++) {
+      for (let i = 0; i < 40; i++) answers.push(writer.insert(row(wave * 40 + i)));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await Promise.all(answers)).toEqual(answers.map((_, i) => i % 2 === 0));
+    expect(maxInFlight).toBe(2);
+  });
 });
 
 // SQLite only: there the inbox write needs the file's single write lock, which the worker process holds during its transactions.
