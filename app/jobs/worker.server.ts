@@ -418,12 +418,14 @@ export function workerIdleMs(): number {
 export async function runWorkerOnce(db: PrismaClient, workerId: string, batch = workerBatchSize()): Promise<number> {
   const deliveries = await withTransientRetry(() => claimDeliveries(db, workerId, batch));
   await processClaimedDeliveries(db, deliveries);
-  // Jobs in small claims until this pass has spent JOB_PASS_MS on them: cheap ones (a
+  // Jobs in claims until this pass has spent JOB_PASS_MS on them: cheap ones (a
   // loyalty.order-changed per changed order) keep pace with the inbox, a heavy one
-  // (an analytics recompute) runs alone and the inbox gets its turn again.
+  // (an analytics recompute) runs alone and the inbox gets its turn again. Claims are
+  // smaller on SQLite (each holds the write lock briefly); PostgreSQL pays round trips
+  // per claim and per completion, so it claims as many jobs as deliveries (1,025 -> 1,132 orders/s).
   let jobCount = 0;
   const started = performance.now();
-  const perClaim = Math.max(1, Math.floor(batch / 4));
+  const perClaim = currentProvider() === "postgresql" ? batch : Math.max(1, Math.floor(batch / 4));
   do {
     const jobs = await withTransientRetry(() => claimJobs(db, workerId, perClaim));
     await runJobs(db, jobs, workerId);
