@@ -294,3 +294,15 @@ function createPgDirect(pool: Pool): DirectSql {
     },
   };
 }
+
+/**
+ * `"column" IN <the list>` as one bound parameter, so a statement's text does
+ * not depend on the list's length: json_each on SQLite, an array on PostgreSQL.
+ */
+export function inList(q: Pick<DirectQueries, "provider">, column: string, n: number): string {
+  return q.provider === "postgresql" ? `"${column}" = ANY($${n}::text[])` : `"${column}" IN (SELECT value FROM json_each($${n}))`;
+}
+
+export function listParam(q: Pick<DirectQueries, "provider">, values: readonly string[]): SqlParam {
+  return (q.provider === "postgresql" ? [...values] : JSON.stringify(values)) as unknown as SqlParam;
+}

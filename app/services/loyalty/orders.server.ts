@@ -15,6 +15,7 @@ import {
   type ProgramSettings,
 } from "~/domain/loyalty";
 import { directSql } from "~/db.server";
+import { inList, listParam } from "~/lib/direct-sql.server";
 import { applyLedgerEvent, ensureAccount, writeTx } from "./ledger-store.server";
 import { getActiveProgram, type ActiveProgram } from "./program.server";
 
@@ -146,15 +147,12 @@ async function quickSkip(db: PrismaClient, shop: string, orderShopifyId: string)
 export async function quickSkipMany(db: PrismaClient, shop: string, orderShopifyIds: readonly string[]): Promise<Map<string, OrderChangeResult>> {
   const q = directSql(db);
   const ids = [...new Set(orderShopifyIds)];
-  const pg = q.provider === "postgresql";
-  const select = `SELECT o."shopifyId", o."customerShopifyId", o."test", p."enabled",
-       (SELECT COUNT(*) FROM "LoyaltyAccount" a WHERE a."shop" = o."shop" AND a."customerShopifyId" = o."customerShopifyId") AS "member"`;
   const rows = await q.query<SkipProbe & { shopifyId: string }>(
-    pg
-      ? `${select} FROM unnest($1::text[]) AS k("v") JOIN "Order" o ON o."shop" = $2 AND o."shopifyId" = k."v" LEFT JOIN "LoyaltyProgram" p ON p."shop" = o."shop"`
-      : `${select} FROM "Order" o LEFT JOIN "LoyaltyProgram" p ON p."shop" = o."shop" WHERE o."shopifyId" IN (SELECT value FROM json_each($1)) AND o."shop" = $2`,
-    [(pg ? ids : JSON.stringify(ids)) as unknown as string, shop],
-    { prepared: false },
+    `SELECT o."shopifyId", o."customerShopifyId", o."test", p."enabled",
+       (SELECT COUNT(*) FROM "LoyaltyAccount" a WHERE a."shop" = o."shop" AND a."customerShopifyId" = o."customerShopifyId") AS "member"
+     FROM "Order" o LEFT JOIN "LoyaltyProgram" p ON p."shop" = o."shop" WHERE o."shop" = $1 AND o.${inList(q, "shopifyId", 2)}`,
+    [shop, listParam(q, ids)],
+    { prepared: false }, // planned with this claim's list
   );
   const found = new Map(rows.map((r) => [r.shopifyId, r]));
   const settled = new Map<string, OrderChangeResult>();

@@ -13,7 +13,7 @@ import {
   type NormalizedCustomer, type NormalizedLineItem, type NormalizedOrder, type NormalizedRefund, type VersionDecision,
 } from "~/domain/sync";
 import { insertRows, newRowId } from "./raw-insert.server";
-import type { DirectQueries, SqlParam } from "~/lib/direct-sql.server";
+import { inList, listParam, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
 import { isPostgres, JSONB, newSortableId, sqlOf, toDate, TS } from "./sql.server";
 import { customerLockKey, lockResource, orderLockKey, type Tx } from "./tx.server";
 
@@ -155,21 +155,13 @@ export class OrderVersions {
       if (order.customerShopifyId !== null) entry.customers.add(order.customerShopifyId);
     }
     for (const [shop, { ids, customers }] of byShop) {
-      const pg = q.provider === "postgresql";
-      const param = (values: Set<string>) => (pg ? [...values] : JSON.stringify([...values])) as unknown as SqlParam;
-      // Each listed id looked up in the (shop, shopifyId) index: PostgreSQL joins the array, SQLite probes an IN list.
+      // Planned with this batch's lists (unprepared): the (shop, shopifyId) indexes probed once per id.
       const rows = await q.query<{ kind: string; shopifyId: string; id: string | null; shopifyUpdatedAt: unknown }>(
-        pg
-          ? `SELECT 'o' AS "kind", o."shopifyId", o."id", o."shopifyUpdatedAt" FROM unnest($1::text[]) AS k("v") JOIN "Order" o ON o."shop" = $2 AND o."shopifyId" = k."v"
-             UNION ALL
-             SELECT 'c' AS "kind", c."shopifyId", NULL AS "id", NULL AS "shopifyUpdatedAt" FROM unnest($3::text[]) AS k("v") JOIN "Customer" c ON c."shop" = $4 AND c."shopifyId" = k."v"
-             WHERE c."redactedAt" IS NOT NULL`
-          : `SELECT 'o' AS "kind", "shopifyId", "id", "shopifyUpdatedAt" FROM "Order" WHERE "shopifyId" IN (SELECT value FROM json_each($1)) AND "shop" = $2
-             UNION ALL
-             SELECT 'c' AS "kind", "shopifyId", NULL AS "id", NULL AS "shopifyUpdatedAt" FROM "Customer" WHERE "shopifyId" IN (SELECT value FROM json_each($3)) AND "shop" = $4
-             AND "redactedAt" IS NOT NULL`,
-        [param(ids), shop, param(customers), shop],
-        { prepared: false }, // PostgreSQL: planned with this batch's ids and the tables as they are now
+        `SELECT 'o' AS "kind", "shopifyId", "id", "shopifyUpdatedAt" FROM "Order" WHERE "shop" = $1 AND ${inList(q, "shopifyId", 2)}
+         UNION ALL
+         SELECT 'c' AS "kind", "shopifyId", NULL AS "id", NULL AS "shopifyUpdatedAt" FROM "Customer" WHERE "shop" = $3 AND ${inList(q, "shopifyId", 4)} AND "redactedAt" IS NOT NULL`,
+        [shop, listParam(q, [...ids]), shop, listParam(q, [...customers])],
+        { prepared: false },
       );
       for (const id of ids) cache.versions.set(`${shop}\n${id}`, null);
       for (const r of rows) {

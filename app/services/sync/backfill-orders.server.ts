@@ -8,10 +8,10 @@
 import { normalizeGraphqlLineItem, toShopifyId, type NormalizedRefund } from "~/domain/sync";
 import type { LateChild } from "~/domain/sync/backfill-batch";
 import { planBackfillRefunds, type StoredRefundView } from "~/domain/sync/backfill-refunds";
-import { sqliteDateText, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
+import { inList, listParam, sqliteDateText, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
 import { applyOrder } from "./apply.server";
 import { decodeOrder, encodeLine, LINE_TABLE, ORDER_COL, ORDER_TABLE, type EncodedOrder, type WriterBatch } from "./backfill-rows.server";
-import { castFor, inList, insertMany, listParam, type Column } from "./backfill-sql.server";
+import { castFor, insertMany, type Column } from "./backfill-sql.server";
 import { newRowId } from "./row-id.server";
 import { lockResource, lockResources, orderLockKey } from "./tx.server";
 
