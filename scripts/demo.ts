@@ -6,10 +6,6 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { DEMO_API_SECRET, DEMO_SHOP, startStack } from "../dev/stack";
-import { seedShopThroughWebhooks } from "../dev/demo-seed";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -48,6 +44,14 @@ if (!values["no-build"] || !fs.existsSync(path.join(root, "build", "server", "in
   run(path.join(root, "node_modules", ".bin", "remix"), ["vite:build"]);
 }
 
+// Loaded only now: `db.ts deploy` regenerates the Prisma client for SQLite when the last one was
+// generated for PostgreSQL (e.g. after `npm test` on PostgreSQL), and a client loaded before that
+// would refuse the SQLite adapter.
+const { PrismaClient } = await import("@prisma/client");
+const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
+const { DEMO_API_SECRET, DEMO_SHOP, startStack } = await import("../dev/stack");
+const { seedShopThroughWebhooks } = await import("../dev/demo-seed");
+
 step("Starting the Shopify simulator, the admin shell and Retain");
 const stack = await startStack({
   appPort: Number(values.port),
@@ -61,6 +65,15 @@ const shutdown = async () => {
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
+// A failure below must not leave the app, its worker and the simulator running on their ports.
+process.on("uncaughtException", (err) => {
+  console.error(err);
+  void stack.stop().finally(() => process.exit(1));
+});
+process.on("unhandledRejection", (err) => {
+  console.error(err);
+  void stack.stop().finally(() => process.exit(1));
+});
 
 step(`Installing Retain on ${DEMO_SHOP} (token exchange with the simulator)`);
 await stack.install(DEMO_SHOP);
