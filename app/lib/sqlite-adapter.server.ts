@@ -1,6 +1,8 @@
 // The better-sqlite3 driver adapter, adjusted for several processes sharing
 // one database file (the app and its worker child):
-// - WAL, a busy timeout and synchronous=NORMAL on every connection;
+// - WAL, a busy timeout and synchronous=NORMAL on every connection, and a WAL
+//   file cut back to 64 MB when it restarts (checkpoints run once a second, so
+//   a bulk import can grow it to hundreds of MB, which would otherwise stay);
 // - transactions start with BEGIN IMMEDIATE. The adapter's deferred BEGIN takes
 //   the write lock only at the first write, and in WAL mode that upgrade fails
 //   at once with "database is locked" when another process wrote meanwhile
@@ -24,6 +26,7 @@ export function sqliteConnectionOf(factory: object): unknown {
 }
 
 export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+export const SQLITE_WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export function createSqliteAdapter(url: string): Factory {
   const inner = new PrismaBetterSQLite3({ url, timeout: SQLITE_BUSY_TIMEOUT_MS } as ConstructorParameters<typeof PrismaBetterSQLite3>[0]);
@@ -32,6 +35,7 @@ export function createSqliteAdapter(url: string): Factory {
     client.pragma("journal_mode = WAL");
     client.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     client.pragma("synchronous = NORMAL");
+    client.pragma(`journal_size_limit = ${SQLITE_WAL_SIZE_LIMIT_BYTES}`);
     const prepare = client.prepare.bind(client);
     client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
     return adapter;

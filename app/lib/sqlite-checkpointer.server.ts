@@ -6,12 +6,14 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { DirectQueries } from "./direct-sql.server";
 import { log } from "./log.server";
+import { SQLITE_WAL_SIZE_LIMIT_BYTES } from "./sqlite-adapter.server";
 
 const CHECKPOINT_THREAD_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma("busy_timeout = 0");
+db.pragma("journal_size_limit = " + workerData.walLimit);
 setInterval(() => {
   try { db.pragma("wal_checkpoint(PASSIVE)"); } catch { /* busy or gone: next time */ }
 }, workerData.everyMs);
@@ -20,7 +22,7 @@ setInterval(() => {
 /** Starts the thread (unref'd: it never keeps the process alive). */
 export function startCheckpointThread(file: string, everyMs: number): Worker {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const thread = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, everyMs } });
+  const thread = new Worker(CHECKPOINT_THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, everyMs, walLimit: SQLITE_WAL_SIZE_LIMIT_BYTES } });
   thread.unref();
   return thread;
 }

@@ -8,6 +8,7 @@
 // transactions), until `busyTimeoutMs` has passed.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { SQLITE_WAL_SIZE_LIMIT_BYTES } from "./sqlite-adapter.server";
 
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -16,6 +17,7 @@ const conn = new Database(workerData.file);
 conn.pragma("busy_timeout = 0");
 conn.pragma("synchronous = NORMAL");
 conn.pragma("wal_autocheckpoint = 0");
+conn.pragma("journal_size_limit = " + workerData.walLimit);
 const begin = conn.prepare("BEGIN IMMEDIATE");
 const commit = conn.prepare("COMMIT");
 const statements = workerData.statements.map((sql) => conn.prepare(sql));
@@ -88,7 +90,7 @@ export interface SqliteWriterThread {
 export function startSqliteWriterThread(file: string, statements: readonly string[], busyTimeoutMs: number): Promise<SqliteWriterThread> {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   // execArgv []: the eval'd source is CommonJS whatever flags (e.g. --input-type=module) started the process.
-  const worker = new Worker(THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, statements, busyTimeoutMs } });
+  const worker = new Worker(THREAD_SOURCE, { eval: true, execArgv: [], workerData: { driver, file, statements, busyTimeoutMs, walLimit: SQLITE_WAL_SIZE_LIMIT_BYTES } });
   // Keeps the process alive only while a batch is in the thread (and while it starts).
   const pending = new Map<number, { resolve: (r: WriterThreadResult) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import type { PrismaClient } from "@prisma/client";
 import { currentProvider, directSql } from "~/db.server";
 import { sqliteDateText, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
-import { SQLITE_BUSY_TIMEOUT_MS } from "~/lib/sqlite-adapter.server";
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_WAL_SIZE_LIMIT_BYTES } from "~/lib/sqlite-adapter.server";
 import { startCheckpointThread } from "~/lib/sqlite-checkpointer.server";
 import { startSqliteWriterThread } from "~/lib/sqlite-writer-thread.server";
 import { newSortableId, TS } from "~/services/sync/sql.server";
@@ -341,6 +341,7 @@ function ownConnectionWriter(file: string): { write: BatchWriter; close: () => P
   conn.pragma("busy_timeout = 0");
   conn.pragma("synchronous = NORMAL");
   conn.pragma("wal_autocheckpoint = 0");
+  conn.pragma(`journal_size_limit = ${SQLITE_WAL_SIZE_LIMIT_BYTES}`);
   const begin = conn.prepare("BEGIN IMMEDIATE");
   const commit = conn.prepare("COMMIT");
   const gated = conn.prepare(sqliteInsertSql(false));

@@ -5,6 +5,13 @@ import { toDate } from "~/services/sync/sql.server";
 const TS = () => (directSql(prisma).provider === "postgresql" ? "::timestamp(3)" : "");
 
 describe("direct SQL on the app's connection", () => {
+  it("SQLite connections cut the WAL file back to 64 MB when it restarts (checkpoints run once a second, bulk imports grow it)", async () => {
+    const q = directSql(prisma);
+    if (q.provider !== "sqlite") return;
+    const [row] = await q.query<{ journal_size_limit: number | bigint }>(`PRAGMA journal_size_limit`);
+    expect(Number(row.journal_size_limit)).toBe(64 * 1024 * 1024);
+  });
+
   it("SQLite refuses placeholders out of order (they bind by position: $2 before $1 would swap values silently)", async () => {
     const q = directSql(prisma);
     if (q.provider !== "sqlite") return;
