@@ -12,7 +12,8 @@ import {
   decideRefund, decideVersion, sumRefunds,
   type NormalizedCustomer, type NormalizedLineItem, type NormalizedOrder, type NormalizedRefund, type VersionDecision,
 } from "~/domain/sync";
-import { insertRows, newRowId } from "./raw-insert.server";
+import { insertRows } from "./raw-insert.server";
+import { newRowId } from "./row-id.server";
 import { inList, listParam, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
 import { isPostgres, JSONB, newSortableId, sqlOf, toDate, TS } from "./sql.server";
 import { customerLockKey, lockResource, orderLockKey, type Tx } from "./tx.server";

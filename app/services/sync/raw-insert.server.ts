@@ -6,8 +6,6 @@
 import { currentProvider } from "~/db.server";
 import type { Tx } from "./tx.server";
 
-export { newRowId } from "./row-id.server";
-
 type Value = string | number | boolean | Date | null;
 
 // Stay well below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
