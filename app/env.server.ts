@@ -21,6 +21,12 @@ const schema = z
       }),
     SHOPIFY_SIMULATOR_URL: z.url({ error: "SHOPIFY_SIMULATOR_URL must be a URL like http://127.0.0.1:4100" }).optional(),
     RETAIN_WORKER: z.enum(["child", "inline", "off"]).default("child"),
+    RETAIN_WORKER_NICE: z.coerce
+      .number({ error: "RETAIN_WORKER_NICE must be a whole number from 0 (the app's own CPU priority) to 19 (the lowest)." })
+      .int("RETAIN_WORKER_NICE must be a whole number from 0 to 19.")
+      .min(0, "RETAIN_WORKER_NICE must be a whole number from 0 to 19.")
+      .max(19, "RETAIN_WORKER_NICE must be a whole number from 0 to 19.")
+      .default(10),
     DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"], { error: 'DATABASE_PREPARED_STATEMENTS must be "on" (default) or "off".' }).default("on"),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
   })

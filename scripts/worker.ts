@@ -7,6 +7,7 @@ import prisma, { prepareDatabase } from "../app/db.server";
 import { startWorker } from "../app/jobs/worker.server";
 import { ensureRecurringJobs } from "../app/jobs/schedule.server";
 import { kickWorker } from "../app/jobs/wake.server";
+import { noteAcceptPressure } from "../app/jobs/accept-pressure.server";
 
 const { values } = parseArgs({ options: { id: { type: "string" } } });
 await prepareDatabase(prisma);
@@ -27,6 +28,9 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-// Forked by the app: wake on its signal, and never outlive it.
-process.on("message", (m) => m === "kick" && kickWorker());
+// Forked by the app: wake on its signal ("kick:busy": its event loop is saturated, yield to it), and never outlive it.
+process.on("message", (m) => {
+  if (m === "kick:busy") noteAcceptPressure();
+  if (m === "kick" || m === "kick:busy") kickWorker();
+});
 process.on("disconnect", stop);

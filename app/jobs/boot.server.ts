@@ -5,12 +5,14 @@
 //   RETAIN_WORKER=inline the worker loop inside this process (small shops, tests).
 //   RETAIN_WORKER=off    nothing; run `tsx scripts/worker.ts` processes yourself.
 import { fork, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import prisma, { prepareDatabase } from "~/db.server";
 import { getEnv } from "~/env.server";
 import { log } from "~/lib/log.server";
 import { startWorker, type WorkerHandle } from "./worker.server";
 import { ensureRecurringJobs } from "./schedule.server";
+import { webLoopSaturated } from "./accept-pressure.server";
 import { setWakeHandler } from "./wake.server";
 
 declare global {
@@ -23,8 +25,15 @@ function startChildWorker(): ChildProcess {
   // Loaded with tsx's import hook in a direct child (not through the tsx CLI, which
   // would sit in between): the IPC channel then ties the worker's life to ours.
   const child = fork(script, [], { stdio: "inherit", env: process.env, execArgv: ["--import", "tsx"] });
+  // Below the web process's CPU priority (ADR 012): under contention requests come first.
+  try {
+    if (child.pid !== undefined) os.setPriority(child.pid, getEnv().RETAIN_WORKER_NICE);
+  } catch (err) {
+    log.warn("worker.priority_not_set", { error: String(err) });
+  }
+  // A saturated web loop asks the worker to yield to it (accept-pressure.server.ts).
   setWakeHandler(() => {
-    if (child.connected) child.send("kick");
+    if (child.connected) child.send(webLoopSaturated() ? "kick:busy" : "kick");
   });
   child.on("exit", (code, signal) => {
     if (globalThis.__retainWorker !== child) return;

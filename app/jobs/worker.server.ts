@@ -19,6 +19,7 @@ import { lockResources } from "~/services/sync/tx.server";
 import { backoffDelayMs, claimJobs, completeJobs, failJob, requeueStaleJobs, updateJobProgress } from "./queue.server";
 import { getJobBatchPreparer, getJobHandler, processDelivery, isPermanentDeliveryError } from "./registry.server";
 import { kickWorker, setWakeHandler } from "./wake.server";
+import { acceptYieldStats, noteBacklogAge, underAcceptPressure, yieldToAcceptPath } from "./accept-pressure.server";
 
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const STALE_LOCK_MS = 5 * 60_000;
@@ -163,10 +164,11 @@ export async function processClaimedDelivery(db: PrismaClient, delivery: Webhook
  * wait for it: short. PostgreSQL locks only the batch's own rows and
  * resources, and each commit costs a WAL flush: longer.
  */
-export function workerTransactionBudgetMs(): number {
+export function workerTransactionBudgetMs(pressure = false): number {
   const n = Number(process.env.RETAIN_WORKER_TX_MS ?? "");
   if (Number.isFinite(n) && n > 0) return n;
-  return currentProvider() === "postgresql" ? 50 : 8;
+  // Under accept pressure, SQLite transactions stay shorter: each one makes the accept path wait for the write lock.
+  return currentProvider() === "postgresql" ? 50 : pressure ? 3 : 8;
 }
 
 /**
@@ -183,7 +185,7 @@ export function workerStats() {
   return {
     transactions: stats.transactions, batchedDeliveries: stats.deliveries, maxTransactionMs: +stats.maxTransactionMs.toFixed(2),
     p99TransactionMs: p99(stats.recentMs), p99CommitMs: p99(stats.recentCommitMs), meanTransactionMs: +(stats.totalTransactionMs / Math.max(1, stats.transactions)).toFixed(2),
-    maxClaimMs: +stats.maxClaimMs.toFixed(2),
+    maxClaimMs: +stats.maxClaimMs.toFixed(2), yieldedToAccept: acceptYieldStats(),
   };
 }
 
@@ -271,13 +273,17 @@ async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs:
  * processDelivery.
  */
 export async function processClaimedDeliveries(db: PrismaClient, deliveries: WebhookInbox[], now = new Date()): Promise<void> {
-  const budgetMs = workerTransactionBudgetMs();
+  let oldest = now.getTime();
+  for (const d of deliveries) oldest = Math.min(oldest, d.receivedAt.getTime());
+  noteBacklogAge(now.getTime() - oldest);
+  const budgetMs = workerTransactionBudgetMs(underAcceptPressure());
   let pending: Planned[] = [];
   const applyPending = async (all: boolean) => {
     while (pending.length > 0 && (all || pending.length >= chunk)) {
       const offered = all ? pending.length : chunk;
       const taken = await applyInBatches(db, pending.slice(0, offered), now, budgetMs, all);
       pending = pending.slice(taken.applied);
+      await yieldToAcceptPath();
       // A transaction that took everything offered had time to spare: offer more next time;
       // one that ran out of time took what fits.
       if (taken.lastBatch >= offered) chunk = Math.min(MAX_CHUNK, chunk * 2);
@@ -430,6 +436,7 @@ export async function runWorkerOnce(db: PrismaClient, workerId: string, batch = 
     const jobs = await withTransientRetry(() => claimJobs(db, workerId, perClaim));
     await runJobs(db, jobs, workerId);
     jobCount += jobs.length;
+    await yieldToAcceptPath();
     if (jobs.length < perClaim) break;
   } while (performance.now() - started < JOB_PASS_MS);
   return deliveries.length + jobCount;

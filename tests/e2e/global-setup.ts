@@ -13,12 +13,15 @@ import { waitForAnalytics, waitForInboxDrained } from "./support/wait";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-async function freshDatabase(): Promise<string> {
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = resolveDatabaseUrl(process.env.DATABASE_URL);
   if (databaseProvider(base) === "sqlite") {
     const file = path.join(os.tmpdir(), `retain-e2e-${process.pid}.sqlite`);
-    for (const s of ["", "-wal", "-shm"]) fs.rmSync(file + s, { force: true });
-    return `file:${file}`;
+    const remove = async () => {
+      for (const s of ["", "-wal", "-shm"]) fs.rmSync(file + s, { force: true });
+    };
+    await remove();
+    return { url: `file:${file}`, drop: remove };
   }
   const name = `retain_e2e_${process.pid}`;
   const client = new pg.Client({ connectionString: base });
@@ -28,11 +31,18 @@ async function freshDatabase(): Promise<string> {
   await client.end();
   const u = new URL(base);
   u.pathname = `/${name}`;
-  return u.toString();
+  // Dropped after the run: one database per run would otherwise pile up on the server.
+  const drop = async () => {
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+  return { url: u.toString(), drop };
 }
 
 export default async function globalSetup() {
-  const databaseUrl = await freshDatabase();
+  const { url: databaseUrl, drop } = await freshDatabase();
   execFileSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/db.ts", "deploy"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl },
@@ -64,5 +74,6 @@ export default async function globalSetup() {
   process.env.E2E_SHOP = DEMO_SHOP;
   return async () => {
     await stack.stop();
+    await drop();
   };
 }

@@ -36,4 +36,13 @@ describe("environment validation at start-up", () => {
     expect(parseEnv({ ...base, DATABASE_PREPARED_STATEMENTS: "off" }).DATABASE_PREPARED_STATEMENTS).toBe("off");
     expect(() => parseEnv({ ...base, DATABASE_PREPARED_STATEMENTS: "false" })).toThrow(/DATABASE_PREPARED_STATEMENTS must be "on" \(default\) or "off"/);
   });
+
+  it("runs the worker child at nice 10 unless RETAIN_WORKER_NICE says otherwise, and names a bad value", () => {
+    expect(parseEnv(base).RETAIN_WORKER_NICE).toBe(10);
+    expect(parseEnv({ ...base, RETAIN_WORKER_NICE: "0" }).RETAIN_WORKER_NICE).toBe(0);
+    expect(parseEnv({ ...base, RETAIN_WORKER_NICE: "19" }).RETAIN_WORKER_NICE).toBe(19);
+    for (const bad of ["20", "-1", "2.5", "low"]) {
+      expect(() => parseEnv({ ...base, RETAIN_WORKER_NICE: bad })).toThrow(/RETAIN_WORKER_NICE must be a whole number from 0/);
+    }
+  });
 });
