@@ -26,7 +26,7 @@ const schema = z
       .int("RETAIN_WORKER_NICE must be a whole number from 0 to 19.")
       .min(0, "RETAIN_WORKER_NICE must be a whole number from 0 to 19.")
       .max(19, "RETAIN_WORKER_NICE must be a whole number from 0 to 19.")
-      .default(10),
+      .default(19),
     DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"], { error: 'DATABASE_PREPARED_STATEMENTS must be "on" (default) or "off".' }).default("on"),
     SHOP_CUSTOM_DOMAIN: z.string().optional(),
   })

@@ -46,7 +46,7 @@ export function webLoopSaturated(now = performance.now()): boolean {
 /** How long one saturated signal keeps the worker yielding (the web process re-sends it while it lasts). */
 const HOLD_MS = 150;
 /** Longest single pause, so a long transaction never stalls processing for long. */
-const MAX_PAUSE_MS = 20;
+const MAX_PAUSE_MS = 50;
 /** Deliveries waiting longer than this: the worker stops yielding until it has caught up. */
 export const MAX_YIELD_LAG_MS = 10_000;
 
@@ -82,7 +82,7 @@ export function underAcceptPressure(now = performance.now()): boolean {
 /**
  * Called by the worker between transactions: under accept pressure, sleeps
  * so that work takes at most `share` of the time since the last call (each
- * pause at most 20 ms); otherwise returns at once.
+ * pause at most 50 ms); otherwise returns at once.
  */
 export async function yieldToAcceptPath(share = workerBurstShare()): Promise<void> {
   const now = performance.now();

@@ -25,7 +25,7 @@ function startChildWorker(): ChildProcess {
   // Loaded with tsx's import hook in a direct child (not through the tsx CLI, which
   // would sit in between): the IPC channel then ties the worker's life to ours.
   const child = fork(script, [], { stdio: "inherit", env: process.env, execArgv: ["--import", "tsx"] });
-  // Below the web process's CPU priority (ADR 012): under contention requests come first.
+  // The lowest CPU priority by default (ADR 012): under contention requests come first.
   try {
     if (child.pid !== undefined) os.setPriority(child.pid, getEnv().RETAIN_WORKER_NICE);
   } catch (err) {

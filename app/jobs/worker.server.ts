@@ -502,14 +502,58 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?: number; recoverOnStart?: boolean } = {}): WorkerHandle {
-  const workerId = opts.workerId ?? `${os.hostname()}:${process.pid}`;
+/**
+ * Claim loops per worker process (RETAIN_WORKER_LOOPS): 2 on PostgreSQL, where
+ * one loop spends much of its time waiting on round trips and a second one
+ * works meanwhile (rows are claimed with SKIP LOCKED, as between processes);
+ * 1 on SQLite, whose single write lock leaves a second loop nothing to overlap.
+ */
+export function workerLoops(): number {
+  const n = Number(process.env.RETAIN_WORKER_LOOPS ?? "");
+  if (Number.isInteger(n) && n > 0) return n;
+  return currentProvider() === "postgresql" ? 2 : 1;
+}
+
+export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?: number; recoverOnStart?: boolean; loops?: number } = {}): WorkerHandle {
+  const baseId = opts.workerId ?? `${os.hostname()}:${process.pid}`;
   const idleMs = opts.idleMs ?? workerIdleMs();
+  const loops = opts.loops ?? workerLoops();
   let stopped = false;
-  let wake: (() => void) | null = null;
-  setWakeHandler(() => wake?.());
+  // Idle loops waiting for work; a kick wakes them all.
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
+  setWakeHandler(wakeAll);
   running = true;
   let stopCheckpointer: (() => Promise<void>) | null = null;
+  // Loop 0 has the process's id; further loops add ":n", so a local crash is still traced to this pid.
+  const runLoop = async (workerId: string, recovers: boolean) => {
+    let lastRecover = Date.now();
+    while (!stopped) {
+      let found = 0;
+      try {
+        found = await runWorkerOnce(db, workerId);
+        if (recovers && Date.now() - lastRecover > 60_000) {
+          lastRecover = Date.now();
+          await recoverStaleWork(db);
+        }
+      } catch (err) {
+        log.error("worker.pass_failed", { error: String(err) });
+      }
+      if (found === 0 && !stopped) {
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            clearTimeout(t);
+            sleepers.delete(wake);
+            resolve();
+          };
+          const t = setTimeout(wake, idleMs);
+          sleepers.add(wake);
+        });
+      }
+    }
+  };
   const loop = (async () => {
     stopCheckpointer = await offloadSqliteCheckpoints(directSql(db)).catch((e) => {
       log.error("worker.checkpointer_failed", { error: String(e) });
@@ -519,34 +563,12 @@ export function startWorker(db: PrismaClient, opts: { workerId?: string; idleMs?
     // after the lock timeout: another live worker may hold it.
     await recoverDeadLocalWorkers(db).catch((e) => log.error("worker.recover_failed", { error: String(e) }));
     await recoverStaleWork(db).catch((e) => log.error("worker.recover_failed", { error: String(e) }));
-    let lastRecover = Date.now();
-    while (!stopped) {
-      let found = 0;
-      try {
-        found = await runWorkerOnce(db, workerId);
-        if (Date.now() - lastRecover > 60_000) {
-          lastRecover = Date.now();
-          await recoverStaleWork(db);
-        }
-      } catch (err) {
-        log.error("worker.pass_failed", { error: String(err) });
-      }
-      if (found === 0 && !stopped) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, idleMs);
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        wake = null;
-      }
-    }
+    await Promise.all(Array.from({ length: loops }, (_, i) => runLoop(i === 0 ? baseId : `${baseId}:${i}`, i === 0)));
   })();
   return {
     async stop() {
       stopped = true;
-      wake?.();
+      wakeAll();
       await loop;
       await stopCheckpointer?.();
       setWakeHandler(null);

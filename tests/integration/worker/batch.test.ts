@@ -146,4 +146,27 @@ describe("batched delivery processing", () => {
     if (direct.provider === "sqlite") expect(await autocheckpoint()).toBe(1000);
     expect(await db.order.count({ where: { shop: SHOP } })).toBe(20);
   });
+
+  it("several claim loops in one process (RETAIN_WORKER_LOOPS) split the inbox: every delivery applied once, each loop claiming under its own id", async () => {
+    process.env.RETAIN_WORKER_BATCH = "5";
+    try {
+      for (let i = 0; i < 60; i++) await enqueue("orders/create", orderVariant(9_800_000 + i));
+      const handle = startWorker(db, { workerId: "batch-loops", idleMs: 10, loops: 3 });
+      const deadline = Date.now() + 30_000;
+      while ((await db.webhookInbox.count({ where: { shop: SHOP, status: "DONE" } })) < 60) {
+        if (Date.now() > deadline) throw new Error("three loops did not drain 60 deliveries in 30 s");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await handle.stop();
+    } finally {
+      delete process.env.RETAIN_WORKER_BATCH;
+    }
+    const done = await db.webhookInbox.findMany({ where: { shop: SHOP, status: "DONE" }, select: { attempts: true, lockedBy: true } });
+    expect(done).toHaveLength(60);
+    expect(done.every((d) => d.attempts === 1)).toBe(true);
+    const claimers = new Set(done.map((d) => d.lockedBy));
+    expect(claimers.size).toBeGreaterThan(1);
+    for (const id of claimers) expect(["batch-loops", "batch-loops:1", "batch-loops:2"]).toContain(id);
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(60);
+  });
 });

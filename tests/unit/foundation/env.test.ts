@@ -37,8 +37,8 @@ describe("environment validation at start-up", () => {
     expect(() => parseEnv({ ...base, DATABASE_PREPARED_STATEMENTS: "false" })).toThrow(/DATABASE_PREPARED_STATEMENTS must be "on" \(default\) or "off"/);
   });
 
-  it("runs the worker child at nice 10 unless RETAIN_WORKER_NICE says otherwise, and names a bad value", () => {
-    expect(parseEnv(base).RETAIN_WORKER_NICE).toBe(10);
+  it("runs the worker child at nice 19 (lowest) unless RETAIN_WORKER_NICE says otherwise, and names a bad value", () => {
+    expect(parseEnv(base).RETAIN_WORKER_NICE).toBe(19);
     expect(parseEnv({ ...base, RETAIN_WORKER_NICE: "0" }).RETAIN_WORKER_NICE).toBe(0);
     expect(parseEnv({ ...base, RETAIN_WORKER_NICE: "19" }).RETAIN_WORKER_NICE).toBe(19);
     for (const bad of ["20", "-1", "2.5", "low"]) {

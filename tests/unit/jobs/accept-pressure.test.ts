@@ -50,17 +50,31 @@ describe("worker yielding", () => {
     expect(acceptYieldStats().pauses).toBe(before);
   });
 
-  it("pauses under pressure: 5 ms of work at a 10% share is a pause capped at 20 ms", async () => {
+  it("pauses under pressure so work takes at most its share: 10 ms of work at 10% asks 90 ms, capped at 50", async () => {
     noteBacklogAge(0);
     noteAcceptPressure();
     await yieldToAcceptPath(0.1); // starts the work clock
     const before = acceptYieldStats();
-    busyFor(5);
+    busyFor(10);
     await yieldToAcceptPath(0.1);
     const after = acceptYieldStats();
     expect(after.pauses).toBe(before.pauses + 1);
-    expect(after.pausedMs - before.pausedMs).toBeGreaterThanOrEqual(19);
-    expect(after.pausedMs - before.pausedMs).toBeLessThanOrEqual(21);
+    expect(after.pausedMs - before.pausedMs).toBeGreaterThanOrEqual(49);
+    expect(after.pausedMs - before.pausedMs).toBeLessThanOrEqual(51);
+  });
+
+  it("at a 50% share the pause equals the work done", async () => {
+    noteBacklogAge(0);
+    noteAcceptPressure();
+    await yieldToAcceptPath(0.5);
+    const before = acceptYieldStats();
+    const started = performance.now();
+    busyFor(4);
+    const worked = performance.now() - started;
+    await yieldToAcceptPath(0.5);
+    const paused = acceptYieldStats().pausedMs - before.pausedMs;
+    expect(paused).toBeGreaterThanOrEqual(Math.floor(worked) - 1);
+    expect(paused).toBeLessThanOrEqual(50);
   });
 
   it("pressure ends 150 ms after the last signal", () => {
