@@ -303,6 +303,22 @@ export function inList(q: Pick<DirectQueries, "provider">, column: string, n: nu
   return q.provider === "postgresql" ? `"${column}" = ANY($${n}::text[])` : `"${column}" IN (SELECT value FROM json_each($${n}))`;
 }
 
+/**
+ * Which of `keys` (parameter $2) have a row in `table` for the shop ($1), as
+ * `SELECT … AS "key"`: a probe of the unique index on (shop, column) per key.
+ * On PostgreSQL a LATERAL … LIMIT 1 keeps it a probe per key. As `= ANY(list)`,
+ * the planner costs a few thousand keys against a table with no statistics yet
+ * (a bulk import fills it faster than autovacuum analyzes it) as a scan of the
+ * whole table: ~30 ms per batch at 244k orders instead of ~3 ms.
+ * `where` adds a condition on the row (alias r).
+ */
+export function existingKeysSql(q: Pick<DirectQueries, "provider">, table: string, column: string, where = ""): string {
+  const extra = where ? ` AND ${where}` : "";
+  return q.provider === "postgresql"
+    ? `SELECT k."key" FROM unnest($2::text[]) AS k("key"), LATERAL (SELECT 1 FROM "${table}" r WHERE r."shop" = $1 AND r."${column}" = k."key"${extra} LIMIT 1) AS hit`
+    : `SELECT r."${column}" AS "key" FROM "${table}" r WHERE r."shop" = $1 AND r."${column}" IN (SELECT value FROM json_each($2))${extra}`;
+}
+
 export function listParam(q: Pick<DirectQueries, "provider">, values: readonly string[]): SqlParam {
   return (q.provider === "postgresql" ? [...values] : JSON.stringify(values)) as unknown as SqlParam;
 }

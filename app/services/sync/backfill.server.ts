@@ -231,11 +231,6 @@ export async function importBulkLines(
     const begun = performance.now();
     const parserWaitMs = begun - waitStart;
     state = await sql.transaction(async (q) => {
-      if (q.provider === "postgresql") {
-        // Plan each bulk statement with its values: a plan cached while the tables were still empty
-        // (no statistics yet) stayed a sequential scan of "Order" as it grew (1.9k orders/s).
-        await q.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-      }
       const n = batch.kind === "orders" ? await writeOrderBatch(q, state.shop, batch, parents, now) : await writeCustomerBatch(q, state.shop, batch.customers, now);
       // Prisma's @updatedAt is wall time; the import lease (IMPORT_LEASE_MS) reads it.
       const touched = new Date();

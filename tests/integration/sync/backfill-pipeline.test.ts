@@ -99,6 +99,24 @@ describe("backfill pipeline", () => {
     expect(without(second)).toEqual(without(first));
   });
 
+  it("orders of a customer redacted before the backfill are stored without the email (customers/redact holds for bulk rows too)", async () => {
+    const shop = "bp-redacted.myshopify.com";
+    await createInstalledShop(db, shop);
+    const roots = readFileSync(ordersFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { id: string; email?: string | null; customer?: { id: string } | null });
+    const withCustomer = roots.filter((o) => o.customer && o.email);
+    const redactedGid = withCustomer[0].customer!.id;
+    const redactedId = redactedGid.split("/").pop()!;
+    await db.customer.create({ data: { shop, shopifyId: redactedId, redactedAt: new Date("2026-01-01T00:00:00Z") } });
+    const res = await importBulkLines(db, await run(shop), fileLines(ordersFile), { batchLines: 50, parseInWorker: false });
+    expect(res.finished).toBe(true);
+    const theirs = await db.order.findMany({ where: { shop, customerShopifyId: redactedId }, select: { email: true } });
+    expect(theirs.length).toBe(withCustomer.filter((o) => o.customer!.id === redactedGid).length);
+    expect(theirs.every((o) => o.email === null)).toBe(true);
+    // Everyone else keeps the email the file carries.
+    const others = await db.order.count({ where: { shop, customerShopifyId: { not: redactedId }, email: { not: null } } });
+    expect(others).toBe(withCustomer.filter((o) => o.customer!.id !== redactedGid).length);
+  });
+
   it("a parser thread that cannot start falls back to parsing inline with the same result", async () => {
     const texts = readFileSync(ordersFile, "utf8").trim().split("\n").slice(0, 40);
     const lineNos = texts.map((_, i) => i + 1);
