@@ -304,19 +304,22 @@ export function inList(q: Pick<DirectQueries, "provider">, column: string, n: nu
 }
 
 /**
- * Which of `keys` (parameter $2) have a row in `table` for the shop ($1), as
- * `SELECT … AS "key"`: a probe of the unique index on (shop, column) per key.
- * On PostgreSQL a LATERAL … LIMIT 1 keeps it a probe per key. As `= ANY(list)`,
- * the planner costs a few thousand keys against a table with no statistics yet
- * (a bulk import fills it faster than autovacuum analyzes it) as a scan of the
- * whole table: ~30 ms per batch at 244k orders instead of ~3 ms.
- * `where` adds a condition on the row (alias r).
+ * Rows of `table` (alias r) for the shop ($1) whose `keyColumn` is one of the
+ * keys in $2 (`listParam`), selecting `select`; `firstOnly` returns each key
+ * that has a row once (an existence probe: select the key alone). On PostgreSQL each key is a probe of the index on
+ * (shop, keyColumn): a LATERAL subquery fenced by LIMIT 1 / OFFSET 0 cannot be
+ * pulled up into a join. As `= ANY(list)` or a join, the planner costs a few
+ * thousand keys against a table with no statistics yet (a bulk import fills it
+ * faster than autovacuum analyzes it) as a scan of the whole table: ~30 ms per
+ * batch at 244k orders instead of ~3 ms (ADR 013). `where` adds a condition on r.
  */
-export function existingKeysSql(q: Pick<DirectQueries, "provider">, table: string, column: string, where = ""): string {
-  const extra = where ? ` AND ${where}` : "";
+export function rowsByKeysSql(
+  q: Pick<DirectQueries, "provider">, table: string, keyColumn: string, select: string, opts: { where?: string; firstOnly?: boolean } = {},
+): string {
+  const extra = opts.where ? ` AND ${opts.where}` : "";
   return q.provider === "postgresql"
-    ? `SELECT k."key" FROM unnest($2::text[]) AS k("key"), LATERAL (SELECT 1 FROM "${table}" r WHERE r."shop" = $1 AND r."${column}" = k."key"${extra} LIMIT 1) AS hit`
-    : `SELECT r."${column}" AS "key" FROM "${table}" r WHERE r."shop" = $1 AND r."${column}" IN (SELECT value FROM json_each($2))${extra}`;
+    ? `SELECT x.* FROM (SELECT DISTINCT unnest($2::text[]) AS "key") AS k, LATERAL (SELECT ${select} FROM "${table}" r WHERE r."shop" = $1 AND r."${keyColumn}" = k."key"${extra} ${opts.firstOnly ? "LIMIT 1" : "OFFSET 0"}) AS x`
+    : `SELECT ${opts.firstOnly ? "DISTINCT " : ""}${select} FROM "${table}" r WHERE r."shop" = $1 AND r."${keyColumn}" IN (SELECT value FROM json_each($2))${extra}`;
 }
 
 export function listParam(q: Pick<DirectQueries, "provider">, values: readonly string[]): SqlParam {

@@ -8,20 +8,12 @@
 import { normalizeGraphqlLineItem, toShopifyId, type NormalizedRefund } from "~/domain/sync";
 import type { LateChild } from "~/domain/sync/backfill-batch";
 import { planBackfillRefunds, type StoredRefundView } from "~/domain/sync/backfill-refunds";
-import { existingKeysSql, inList, listParam, sqliteDateText, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
+import { inList, listParam, rowsByKeysSql, sqliteDateText, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
 import { applyOrder } from "./apply.server";
 import { decodeOrder, encodeLine, LINE_TABLE, ORDER_COL, ORDER_TABLE, type EncodedOrder, type WriterBatch } from "./backfill-rows.server";
 import { castFor, insertMany, type Column } from "./backfill-sql.server";
 import { newRowId } from "./row-id.server";
 import { lockResource, lockResources, orderLockKey } from "./tx.server";
-
-/**
- * The refund lookups by list are planned with their values each time (PostgreSQL): a plan
- * cached while the table was still empty would stay a scan as it grows. Only these: forcing
- * custom plans on the whole transaction (as before) also re-planned the line items' foreign-key
- * check for every row, which doubled the server's CPU for the import (docs/sync.md).
- */
-const UNPREPARED = { prepared: false } as const;
 
 /** Whether a parent order's bulk version was applied, for its children that come in a later batch. */
 export interface ParentMemory {
@@ -48,7 +40,11 @@ export async function writeOrderBatch(q: DirectQueries, shop: string, batch: Ext
   const ids = encoded.map((e) => e.row[ORDER_COL.shopifyId] as string);
   if (q.provider === "postgresql") await lockResources(q, ids.map((id) => orderLockKey(shop, id))); // SQLite: the write lock serializes
 
-  const stored = ids.length === 0 ? [] : await q.query<{ key: string }>(existingKeysSql(q, "Order", "shopifyId"), [shop, listParam(q, ids)]);
+  // Per-key probes (rowsByKeysSql), not a transaction-wide planner setting: that also re-planned
+  // the line items' foreign-key check for every row (ADR 013).
+  const stored = ids.length === 0 ? [] : await q.query<{ key: string }>(
+    rowsByKeysSql(q, "Order", "shopifyId", `r."shopifyId" AS "key"`, { firstOnly: true }), [shop, listParam(q, ids)],
+  );
   const seen = new Set(stored.map((r) => r.key));
   const fresh: EncodedOrder[] = [];
   const known: EncodedOrder[] = [];
@@ -76,16 +72,16 @@ async function insertFreshOrders(q: DirectQueries, shop: string, fresh: EncodedO
   const customerIds = [...new Set(fresh.map((e) => e.row[ORDER_COL.customerShopifyId] as string | null).filter((id): id is string => id !== null))];
   const redacted = new Set(
     customerIds.length === 0 ? [] : (await q.query<{ key: string }>(
-      existingKeysSql(q, "Customer", "shopifyId", `r."redactedAt" IS NOT NULL`), [shop, listParam(q, customerIds)],
+      rowsByKeysSql(q, "Customer", "shopifyId", `r."shopifyId" AS "key"`, { where: `r."redactedAt" IS NOT NULL`, firstOnly: true }), [shop, listParam(q, customerIds)],
     )).map((c) => c.key),
   );
   const embedded = fresh.flatMap((e) => e.refunds);
   // Refunds already stored: held ones of these orders, or embedded ones seen before.
-  const refundSelect = `SELECT "id", "shopifyId", "orderShopifyId", "amountMinor", "storeCreditMinor",
-    CASE WHEN "lines" IS NULL THEN 0 ELSE 1 END AS "hasLines", CASE WHEN "appliedAt" IS NULL THEN 1 ELSE 0 END AS "held" FROM "Refund" WHERE "shop" = $1 AND `;
+  const refundColumns = `r."id", r."shopifyId", r."orderShopifyId", r."amountMinor", r."storeCreditMinor",
+    CASE WHEN r."lines" IS NULL THEN 0 ELSE 1 END AS "hasLines", CASE WHEN r."appliedAt" IS NULL THEN 1 ELSE 0 END AS "held"`;
   type RefundRow = { id: string; shopifyId: string; orderShopifyId: string; amountMinor: number; storeCreditMinor: number; hasLines: number; held: number };
-  const byOrder = await q.query<RefundRow>(refundSelect + inList(q, "orderShopifyId", 2), [shop, listParam(q, fresh.map((e) => e.row[ORDER_COL.shopifyId] as string))], UNPREPARED);
-  const byId = embedded.length === 0 ? [] : await q.query<RefundRow>(refundSelect + inList(q, "shopifyId", 2), [shop, listParam(q, embedded.map((r) => r.shopifyId))], UNPREPARED);
+  const byOrder = await q.query<RefundRow>(rowsByKeysSql(q, "Refund", "orderShopifyId", refundColumns), [shop, listParam(q, fresh.map((e) => e.row[ORDER_COL.shopifyId] as string))]);
+  const byId = embedded.length === 0 ? [] : await q.query<RefundRow>(rowsByKeysSql(q, "Refund", "shopifyId", refundColumns), [shop, listParam(q, embedded.map((r) => r.shopifyId))]);
   const storedRefunds: StoredRefundView[] = [...byOrder, ...byId].map((r) => ({
     id: r.id, shopifyId: r.shopifyId, orderShopifyId: r.orderShopifyId, amountMinor: Number(r.amountMinor), storeCreditMinor: Number(r.storeCreditMinor),
     hasLines: Number(r.hasLines) === 1, held: Number(r.held) === 1,
