@@ -10,7 +10,9 @@
 // SQL is written once for both engines with PostgreSQL's $n placeholders, each
 // used once and in order (SQLite gets positional "?").
 import type { PrismaClient } from "@prisma/client";
+import { finished } from "node:stream/promises";
 import pg, { type Pool, type PoolClient, type QueryConfig } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import type { DatabaseProvider } from "../../scripts/database-url";
 import { sqliteDateText } from "./sqlite-date-text";
 import { sqliteGuardOf, type SqliteGuard } from "./sqlite-serial.server";
@@ -32,6 +34,12 @@ export interface DirectQueries {
    * inserts); PostgreSQL runs them one after another.
    */
   executeEach(sql: string, paramLists: readonly (readonly SqlParam[])[]): Promise<number>;
+  /**
+   * PostgreSQL inside a transaction only: rows in COPY text format
+   * (app/lib/copy-text.ts) streamed into `table` with COPY FROM STDIN. Plain
+   * inserts, no ON CONFLICT: for rows known to be new.
+   */
+  copyIn?(table: string, columns: readonly string[], text: string): Promise<void>;
 }
 
 export interface DirectSql extends DirectQueries {
@@ -259,7 +267,7 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function pgQueries(runner: Pick<Pool | PoolClient, "query">): DirectQueries {
+function pgQueries(runner: Pick<Pool | PoolClient, "query">, copy = false): DirectQueries {
   const run = (sql: string, params: readonly SqlParam[], prepared = true) =>
     runner.query({ name: prepared ? statementName(sql) : undefined, text: sql, values: pgParams(params), types: pgTypeParsers });
   const execute = async (sql: string, params: readonly SqlParam[] = []) => (await run(sql, params)).rowCount ?? 0;
@@ -272,6 +280,14 @@ function pgQueries(runner: Pick<Pool | PoolClient, "query">): DirectQueries {
       for (const params of paramLists) changes += await execute(sql, params);
       return changes;
     },
+    ...(copy && {
+      copyIn: async (table: string, columns: readonly string[], text: string) => {
+        if (text.length === 0) return;
+        const stream = (runner as PoolClient).query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`));
+        stream.end(text);
+        await finished(stream);
+      },
+    }),
   };
 }
 
@@ -282,7 +298,7 @@ function createPgDirect(pool: Pool): DirectSql {
       const conn = await pool.connect();
       try {
         await conn.query(options.durable === false ? "BEGIN; SET LOCAL synchronous_commit = off" : "BEGIN");
-        const result = await fn(pgQueries(conn));
+        const result = await fn(pgQueries(conn, true));
         await conn.query("COMMIT");
         return result;
       } catch (err) {

@@ -4,6 +4,7 @@
 // build. PostgreSQL gets one statement per chunk with a typed array per column
 // (INSERT … SELECT FROM unnest(…)), so a round trip covers thousands of rows
 // and the parameter count does not grow with them.
+import { copyLine } from "~/lib/copy-text";
 import type { DirectQueries, SqlParam } from "~/lib/direct-sql.server";
 
 export type ColumnType = "text" | "int" | "bool" | "timestamp" | "json";
@@ -38,6 +39,12 @@ export function castFor(q: DirectQueries, type: ColumnType): string {
 export async function insertMany(q: DirectQueries, table: string, columns: readonly Column[], rows: readonly SqlParam[][], conflict = ""): Promise<void> {
   if (rows.length === 0) return;
   const names = columns.map((c) => `"${c.name}"`).join(", ");
+  if (q.copyIn && conflict === "") {
+    let text = "";
+    for (const row of rows) text += copyLine(row);
+    await q.copyIn(table, columns.map((c) => c.name), text);
+    return;
+  }
   if (q.provider === "postgresql") {
     const sql = cached(`pg:${table}:${names}:${conflict}`, () => {
       const arrays = columns.map((c, i) => `$${i + 1}::${PG_TYPE[c.type]}[]`).join(", ");
