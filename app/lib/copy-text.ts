@@ -24,3 +24,17 @@ export function copyLine(values: readonly SqlParam[]): string {
   for (let i = 1; i < values.length; i++) line += "\t" + copyField(values[i]);
   return line + "\n";
 }
+
+const UNESCAPES: Record<string, string> = { "\\": "\\", n: "\n", r: "\r", t: "\t" };
+
+/** The fields of one line of COPY text (without its newline), NULL as null: the inverse of copyLine for what it writes. */
+export function parseCopyLine(line: string): Array<string | null> {
+  return line.split("\t").map((f) => (f === "\\N" ? null : f.includes("\\") ? f.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c) : f));
+}
+
+/** The rows of a block of COPY text. */
+export function parseCopyText(text: string): Array<Array<string | null>> {
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  return lines.map(parseCopyLine);
+}

@@ -10,7 +10,7 @@ import type { LateChild } from "~/domain/sync/backfill-batch";
 import { planBackfillRefunds, type StoredRefundView } from "~/domain/sync/backfill-refunds";
 import { inList, listParam, rowsByKeysSql, sqliteDateText, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
 import { applyOrder } from "./apply.server";
-import { decodeOrder, encodeLine, LINE_TABLE, ORDER_COL, ORDER_TABLE, type EncodedOrder, type WriterBatch } from "./backfill-rows.server";
+import { decodeOrder, encodeLine, LINE_TABLE, lineValues, ORDER_COL, ORDER_TABLE, type EncodedOrder, type WriterBatch } from "./backfill-rows.server";
 import { castFor, insertMany, type Column } from "./backfill-sql.server";
 import { newRowId } from "./row-id.server";
 import { lockResource, lockResources, orderLockKey } from "./tx.server";
@@ -91,6 +91,7 @@ async function insertFreshOrders(q: DirectQueries, shop: string, fresh: EncodedO
   // The rows came encoded from the parser; what only the writer knows is filled in here.
   const orderRows: SqlParam[][] = [];
   const lineRows: SqlParam[][] = [];
+  let linesCopy = "";
   // Formatted once per batch rather than per row (Prisma's text form; PostgreSQL's timestamp(3) ignores the +00:00).
   const nowText = sqliteDateText(now);
   for (const e of fresh) {
@@ -101,10 +102,13 @@ async function insertFreshOrders(q: DirectQueries, shop: string, fresh: EncodedO
     row[ORDER_COL.createdAt] = nowText;
     row[ORDER_COL.updatedAt] = nowText;
     orderRows.push(row);
-    for (const l of e.lines) lineRows.push(l);
+    if (e.linesCopy === undefined) for (const l of e.lines) lineRows.push(l);
+    else if (q.copyIn) linesCopy += e.linesCopy;
+    else for (const l of lineValues(e)) lineRows.push(l);
   }
   await insertMany(q, "Order", ORDER_TABLE, orderRows);
   await insertMany(q, "OrderLineItem", LINE_TABLE, lineRows);
+  if (linesCopy !== "") await q.copyIn!("OrderLineItem", LINE_TABLE.map((c) => c.name), linesCopy);
   await insertMany(q, "Refund", REFUND_TABLE, plan.create.map((r) => refundRow(shop, r, nowText)));
   for (const e of plan.enrich) {
     const r = e.refund;

@@ -3,7 +3,7 @@
 import { parentPort } from "node:worker_threads";
 import type { BackfillKind } from "~/domain/sync/backfill-batch";
 import { SyncInputError } from "~/domain/sync";
-import { prepareWriterBatch } from "./backfill-rows.server";
+import { prepareWriterBatch, type LineFormat } from "./backfill-rows.server";
 
 export interface ParseRequest {
   id: number;
@@ -11,11 +11,12 @@ export interface ParseRequest {
   shop: string;
   texts: string[];
   lineNos: number[];
+  format: LineFormat;
 }
 
 parentPort?.on("message", (m: ParseRequest) => {
   try {
-    parentPort!.postMessage({ id: m.id, batch: prepareWriterBatch(m.kind, m.shop, m.texts, m.lineNos) });
+    parentPort!.postMessage({ id: m.id, batch: prepareWriterBatch(m.kind, m.shop, m.texts, m.lineNos, m.format) });
   } catch (err) {
     const e = err as Error;
     const error = err instanceof SyncInputError

@@ -6,11 +6,11 @@
 import { Worker } from "node:worker_threads";
 import type { BackfillKind } from "~/domain/sync/backfill-batch";
 import { SyncInputError, type SyncInputReason } from "~/domain/sync";
-import { prepareWriterBatch, type WriterBatch } from "./backfill-rows.server";
+import { prepareWriterBatch, type LineFormat, type WriterBatch } from "./backfill-rows.server";
 import type { ParseRequest } from "./backfill-parse-worker.server";
 
 export interface BatchParser {
-  prepare(kind: BackfillKind, shop: string, texts: string[], lineNos: number[]): Promise<WriterBatch>;
+  prepare(kind: BackfillKind, shop: string, texts: string[], lineNos: number[], format?: LineFormat): Promise<WriterBatch>;
   close(): Promise<void>;
   /** Whether batches are being parsed on a worker thread (false inline or after falling back). */
   threaded(): boolean;
@@ -20,7 +20,7 @@ type WorkerError = { name: string; message: string; reason?: SyncInputReason; pa
 
 export function inlineParser(): BatchParser {
   return {
-    prepare: async (kind, shop, texts, lineNos) => prepareWriterBatch(kind, shop, texts, lineNos),
+    prepare: async (kind, shop, texts, lineNos, format) => prepareWriterBatch(kind, shop, texts, lineNos, format),
     close: async () => undefined,
     threaded: () => false,
   };
@@ -60,7 +60,7 @@ export function workerParser(entryUrl: URL = new URL("./backfill-parse-worker.se
       fallback = inlineParser();
       const requests = [...pending.values()];
       pending.clear();
-      for (const p of requests) fallback.prepare(p.req.kind, p.req.shop, p.req.texts, p.req.lineNos).then(p.resolve, p.reject);
+      for (const p of requests) fallback.prepare(p.req.kind, p.req.shop, p.req.texts, p.req.lineNos, p.req.format).then(p.resolve, p.reject);
       return;
     }
     failure = err;
@@ -89,11 +89,11 @@ export function workerParser(entryUrl: URL = new URL("./backfill-parse-worker.se
   }
 
   return {
-    prepare(kind, shop, texts, lineNos) {
-      if (fallback) return fallback.prepare(kind, shop, texts, lineNos);
+    prepare(kind, shop, texts, lineNos, format = "values") {
+      if (fallback) return fallback.prepare(kind, shop, texts, lineNos, format);
       if (failure) return Promise.reject(failure);
       return new Promise<WriterBatch>((resolve, reject) => {
-        const req: ParseRequest = { id: nextId++, kind, shop, texts, lineNos };
+        const req: ParseRequest = { id: nextId++, kind, shop, texts, lineNos, format };
         pending.set(req.id, { req, resolve, reject });
         worker!.postMessage(req);
       });

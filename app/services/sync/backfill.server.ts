@@ -217,6 +217,8 @@ export async function importBulkLines(
   const sql = directSql(db);
   const useWorker = options.parseInWorker ?? (run.objectsTotal === null || run.objectsTotal - run.objectsDone >= WORKER_MIN_OBJECTS);
   const parser = useWorker ? workerParser() : inlineParser();
+  // PostgreSQL takes new line items as COPY text, encoded next to the parsing (ADR 014).
+  const lineFormat = sql.provider === "postgresql" ? "copy" : "values";
   let state = run;
   let batches = 0;
   // SQLite: a 32 MB page cache while importing (the default is 2 MB). New orders land at random
@@ -250,7 +252,7 @@ export async function importBulkLines(
 
   const queue: Array<{ last: number; prepared: Promise<WriterBatch> }> = [];
   const enqueue = (texts: string[], lineNos: number[]) => {
-    const prepared = parser.prepare(kind, state.shop, texts, lineNos);
+    const prepared = parser.prepare(kind, state.shop, texts, lineNos, lineFormat);
     prepared.catch(() => undefined); // surfaced when its turn to be written comes
     queue.push({ last: lineNos[lineNos.length - 1], prepared });
   };

@@ -1,6 +1,7 @@
 // COPY text format as PostgreSQL's documentation defines it (sql-copy.html, "Text Format").
 import { describe, expect, it } from "vitest";
-import { copyField, copyLine } from "~/lib/copy-text";
+import fc from "fast-check";
+import { copyField, copyLine, parseCopyLine, parseCopyText } from "~/lib/copy-text";
 
 describe("COPY text encoding", () => {
   it("escapes backslash, newline, carriage return and tab, and nothing else", () => {
@@ -32,5 +33,18 @@ describe("COPY text encoding", () => {
 
   it("refuses binary values rather than writing them wrong", () => {
     expect(() => copyField(Buffer.from("x"))).toThrow(TypeError);
+  });
+
+  it("parseCopyLine inverts copyLine for any strings and NULLs (fast-check, seeded)", () => {
+    const field = fc.option(fc.string({ unit: fc.constantFrom("a", "\\", "\t", "\n", "\r", "N", "é", "🎉", " ") }), { nil: null });
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 6 }), (values) => {
+        const line = copyLine(values);
+        expect(line.slice(0, -1)).not.toMatch(/\n/); // only the row end is a raw newline
+        expect(parseCopyLine(line.slice(0, -1))).toEqual(values);
+        expect(parseCopyText(line + line)).toEqual([values, values]);
+      }),
+      { seed: 20261122, numRuns: 500 },
+    );
   });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { prepareBulkBatch } from "~/domain/sync/backfill-batch";
 import type { NormalizedOrder } from "~/domain/sync/types";
-import { decodeOrder, encodeOrder, LINE_TABLE, ORDER_COL, ORDER_TABLE } from "~/services/sync/backfill-rows.server";
+import { decodeOrder, encodeOrder, LINE_TABLE, lineValues, ORDER_COL, ORDER_TABLE } from "~/services/sync/backfill-rows.server";
 import { createShop, renderBulkOrder } from "../../../dev/generator";
 
 function generatedOrders(): Array<{ gid: string; order: NormalizedOrder }> {
@@ -37,6 +37,27 @@ describe("backfill row encoding", () => {
       expect(encoded.row).toHaveLength(ORDER_TABLE.length);
       for (const l of encoded.lines) expect(l).toHaveLength(LINE_TABLE.length);
       expect(decodeOrder(encoded)).toEqual(order);
+    }
+  });
+
+  it("the COPY-text format (PostgreSQL) carries the same line items: decodeOrder and lineValues give them back exactly", () => {
+    const tricky: NormalizedOrder = {
+      ...edgeCase,
+      lineItems: [
+        ...edgeCase.lineItems,
+        { shopifyId: "2", productId: "77", variantId: "78", title: "Tab\there, new\nline, back\\slash, \\N", sku: "A\tB", quantity: 3, priceMinor: -5, discountMinor: 10, giftCard: false },
+      ],
+    };
+    for (const { gid, order } of [...generatedOrders(), { gid: "gid://shopify/Order/9", order: tricky }]) {
+      const values = encodeOrder("a.myshopify.com", gid, order, "values");
+      const copy = encodeOrder("a.myshopify.com", gid, order, "copy");
+      expect(copy.lines).toEqual([]);
+      expect(copy.linesCopy!.split("\n").filter(Boolean)).toHaveLength(order.lineItems.length);
+      expect(decodeOrder(copy)).toEqual(order);
+      // Same values apart from the row ids drawn for each encoding.
+      const withoutIds = (rows: unknown[][]) => rows.map((r) => [r[1], ...r.slice(3)]);
+      expect(withoutIds(lineValues(copy))).toEqual(withoutIds(values.lines));
+      for (const l of lineValues(copy)) expect(l[2]).toBe(copy.row[ORDER_COL.id]);
     }
   });
 
