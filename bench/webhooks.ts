@@ -18,7 +18,7 @@
 // first published numbers were taken that way).
 //
 // Each delivery is a distinct order (the 2026-07 orders/create sample with a
-// fresh id) with a fresh X-Shopify-Webhook-Id, signed with HMAC-SHA256 of the
+// fresh id, its customer one of requests/4) with a fresh X-Shopify-Webhook-Id, signed with HMAC-SHA256 of the
 // raw body (Base64) under the bench's client secret, as Shopify signs them.
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
@@ -85,9 +85,15 @@ await db.shop.upsert({ where: { shop: SHOP }, create: { shop: SHOP }, update: { 
 // Bodies and signatures are prepared up front so the client measures the app, not itself.
 const sample = JSON.parse(readFileSync(path.join(root, "dev/generator/samples/2026-07/orders/create.json"), "utf8")) as Record<string, unknown>;
 const base = 7_000_000_000 + Math.floor(Math.random() * 1e6) * 1000;
+// Customers as bench/process-inbox.ts draws them: a quarter as many as orders, each delivery's
+// neighbours belonging to others (a burst is many shoppers; one customer for all would
+// serialize the worker on that customer's lock, which no real burst does).
+const customerCount = Math.max(1, Math.floor((warmup + requests) / 4));
 const deliveries = Array.from({ length: warmup + requests }, (_, i) => {
   const id = base + i;
-  const body = JSON.stringify({ ...sample, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, updated_at: "2026-01-01T00:00:00Z" });
+  const customerId = base + 5_000_000 + (i % customerCount);
+  const customer = { ...(sample.customer as object), id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}` };
+  const body = JSON.stringify({ ...sample, id, admin_graphql_api_id: `gid://shopify/Order/${id}`, customer, updated_at: "2026-01-01T00:00:00Z" });
   return {
     body,
     headers: {
