@@ -82,6 +82,50 @@ describe("backfill pipeline", () => {
     expect(strip(await snapshot(db, b), b)).toEqual(strip(await snapshot(db, a), a));
   });
 
+  it("a batch the database refuses rolls back, with any batch written beside it (PostgreSQL pipelines two); the resume point stays at the batch before", async () => {
+    const lines = readFileSync(ordersFile, "utf8").trim().split("\n");
+    const isRoot = (l: string) => !(JSON.parse(l) as { __parentId?: string }).__parentId;
+    // The first order whose line falls in the third batch of 30 (lines 61-90).
+    const victimLine = lines.findIndex((l, i) => i >= 60 && i < 90 && isRoot(l));
+    expect(victimLine).toBeGreaterThanOrEqual(60);
+    const victim = (JSON.parse(lines[victimLine]) as { id: string }).id.split("/").pop()!;
+    const a = "bp-clean.myshopify.com";
+    const b = "bp-refused.myshopify.com";
+    await createInstalledShop(db, a);
+    await createInstalledShop(db, b);
+    await importBulkLines(db, await run(a), fileLines(ordersFile), { batchLines: 30, parseInWorker: false });
+
+    const pg = (await import("~/db.server")).currentProvider() === "postgresql";
+    const refuse = pg
+      ? [`CREATE OR REPLACE FUNCTION retain_test_refuse() RETURNS trigger AS $$ BEGIN
+           IF NEW."shop" = '${b}' AND NEW."shopifyId" = '${victim}' THEN RAISE EXCEPTION 'refused by the test trigger'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+         `CREATE TRIGGER retain_test_refuse BEFORE INSERT ON "Order" FOR EACH ROW EXECUTE FUNCTION retain_test_refuse()`]
+      : [`CREATE TRIGGER retain_test_refuse BEFORE INSERT ON "Order" WHEN NEW."shop" = '${b}' AND NEW."shopifyId" = '${victim}'
+           BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END`];
+    const allow = pg ? [`DROP TRIGGER IF EXISTS retain_test_refuse ON "Order"`, `DROP FUNCTION IF EXISTS retain_test_refuse()`] : [`DROP TRIGGER IF EXISTS retain_test_refuse`];
+    const runB = await run(b);
+    const progress: number[] = [];
+    try {
+      for (const sql of refuse) await db.$executeRawUnsafe(sql);
+      const err = await importBulkLines(db, runB, fileLines(ordersFile), {
+        batchLines: 30, parseInWorker: true, onProgress: async () => {
+          progress.push((await db.syncRun.findUniqueOrThrow({ where: { id: runB.id } })).linesDone);
+        },
+      }).catch((e: unknown) => e);
+      expect(String(err)).toMatch(/refused by the test trigger/);
+    } finally {
+      for (const sql of allow) await db.$executeRawUnsafe(sql);
+    }
+    // Lines 1-30 and 31-60 committed, in order; nothing of lines 61 on (the refused batch, nor one beside it).
+    expect(progress).toEqual([30, 60]);
+    const stopped = await db.syncRun.findUniqueOrThrow({ where: { id: runB.id } });
+    expect(stopped.linesDone).toBe(60);
+    expect(await db.order.count({ where: { shop: b } })).toBe(lines.slice(0, 60).filter(isRoot).length);
+    const resumed = await importBulkLines(db, stopped, fileLines(ordersFile), { batchLines: 30, parseInWorker: true });
+    expect(resumed.finished).toBe(true);
+    expect(strip(await snapshot(db, b), b)).toEqual(strip(await snapshot(db, a), a));
+  });
+
   it("importing again over stored rows changes nothing, and a newer webhook version is never overwritten", async () => {
     const shop = "bp-again.myshopify.com";
     await createInstalledShop(db, shop);
