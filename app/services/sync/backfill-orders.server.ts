@@ -34,15 +34,8 @@ function refundRow(shop: string, r: NormalizedRefund, now: string): SqlParam[] {
   return [newRowId(), shop, r.shopifyId, r.orderShopifyId, r.amountMinor, r.storeCreditMinor, r.lines === null ? null : JSON.stringify(r.lines), r.note, r.processedAt, now, now];
 }
 
-/**
- * Writes one prepared batch of orders (and late line items); returns its root order count.
- * `lockedAll` is called once the batch holds every lock it will take: its orders' locks
- * when all of them are new and no late line items follow (the common case of a first
- * backfill), so the next batch may start beside it (ADR 014); otherwise it is not called.
- */
-export async function writeOrderBatch(
-  q: DirectQueries, shop: string, batch: Extract<WriterBatch, { kind: "orders" }>, parents: ParentMemory, now: Date, lockedAll?: () => void,
-): Promise<number> {
+/** Writes one prepared batch of orders (and late line items); returns its root order count. */
+export async function writeOrderBatch(q: DirectQueries, shop: string, batch: Extract<WriterBatch, { kind: "orders" }>, parents: ParentMemory, now: Date): Promise<number> {
   const encoded = batch.orders;
   const ids = encoded.map((e) => e.row[ORDER_COL.shopifyId] as string);
   if (q.provider === "postgresql") await lockResources(q, ids.map((id) => orderLockKey(shop, id))); // SQLite: the write lock serializes
@@ -64,8 +57,6 @@ export async function writeOrderBatch(
       parents.set(e.gid, true);
     }
   }
-  // Orders already stored take the webhook path (customer locks), late line items their parent's lock.
-  if (known.length === 0 && batch.late.length === 0) lockedAll?.();
   await insertFreshOrders(q, shop, fresh, now);
   // Stored before (or repeated in this batch): the per-order merge rules decide.
   for (const e of known) {

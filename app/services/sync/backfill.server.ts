@@ -226,27 +226,14 @@ export async function importBulkLines(
   // per insert (244k orders: +5–8 % measured, docs/benchmarks.md). Restored afterwards.
   const restoreCache = await enlargeSqliteCache(sql, IMPORT_CACHE_KIB);
 
-  // PostgreSQL: an orders batch may run beside the one before it (two transactions on two
-  // connections, so the server's work spreads over two cores) once that one holds every lock
-  // it will take; each still commits after its predecessor, so the resume point never passes
-  // an uncommitted batch (ADR 014). SQLite has one writer: one batch at a time.
-  const pipelined = sql.provider === "postgresql" && kind === "orders";
-  type InFlight = { committed: Promise<void>; started: Promise<void> };
-  let previous: InFlight | null = null;
-
-  const write = async (last: number, prepared: Promise<WriterBatch>, before: InFlight | null, startNext: () => void) => {
+  const write = async (last: number, prepared: Promise<WriterBatch>) => {
     const waitStart = performance.now();
     const batch = await prepared;
-    if (before) await before.started;
     const now = clock();
     const begun = performance.now();
     const parserWaitMs = begun - waitStart;
     state = await sql.transaction(async (q) => {
-      const n = batch.kind === "orders" ? await writeOrderBatch(q, state.shop, batch, parents, now, startNext) : await writeCustomerBatch(q, state.shop, batch.customers, now);
-      startNext();
-      // In file order: a failure of the batch before rolls this one back too.
-      if (before) await before.committed;
-      if (stopped()) throw new ImportStopped();
+      const n = batch.kind === "orders" ? await writeOrderBatch(q, state.shop, batch, parents, now) : await writeCustomerBatch(q, state.shop, batch.customers, now);
       // Prisma's @updatedAt is wall time; the import lease (IMPORT_LEASE_MS) reads it.
       const touched = new Date();
       const [row] = await q.query<{ objectsDone: number | string }>(
@@ -261,31 +248,6 @@ export async function importBulkLines(
     batches++;
     options.onBatch?.({ objects: batch.roots, transactionMs: performance.now() - begun, parserWaitMs, parsedOnWorker: parser.threaded() });
     await options.onProgress?.(computeProgress({ objectsDone: state.objectsDone, objectsTotal: state.objectsTotal, startedAt: state.startedAt, now }));
-  };
-
-  /** Starts writing a batch; returns once at most one batch is still in flight (none on SQLite), true if the import should stop. */
-  const submit = async (last: number, prepared: Promise<WriterBatch>): Promise<boolean> => {
-    const before = previous;
-    let startNext!: () => void;
-    const started = new Promise<void>((resolve) => (startNext = resolve));
-    const committed = write(last, prepared, before, startNext).finally(startNext);
-    committed.catch(() => undefined); // surfaced below, in order
-    previous = { committed, started };
-    await (pipelined ? before?.committed : committed);
-    return stopped();
-  };
-  /** Waits for the batch still in flight; true if it was rolled back because the import stops. */
-  const settle = async (): Promise<boolean> => {
-    const last = previous;
-    previous = null;
-    if (!last) return false;
-    try {
-      await last.committed;
-      return false;
-    } catch (err) {
-      if (err instanceof ImportStopped) return true;
-      throw err;
-    }
   };
 
   const queue: Array<{ last: number; prepared: Promise<WriterBatch> }> = [];
@@ -314,45 +276,24 @@ export async function importBulkLines(
           lineNos = [];
           if (queue.length > PREFETCH) {
             const next = queue.shift()!;
-            if (await submit(next.last, next.prepared)) {
-              await settle();
-              return { finished: false, run: state };
-            }
+            await write(next.last, next.prepared);
+            if (stopped()) return { finished: false, run: state };
           }
         }
       }
     }
-    if (options.signal?.aborted) {
-      await settle();
-      return { finished: false, run: state };
-    }
+    if (options.signal?.aborted) return { finished: false, run: state };
     if (texts.length > 0) enqueue(texts, lineNos);
     while (queue.length > 0) {
-      if (options.signal?.aborted) {
-        await settle();
-        return { finished: false, run: state };
-      }
+      if (options.signal?.aborted) return { finished: false, run: state };
       const next = queue.shift()!;
-      if (await submit(next.last, next.prepared) && queue.length > 0) {
-        await settle();
-        return { finished: false, run: state };
-      }
+      await write(next.last, next.prepared);
+      if (stopped() && queue.length > 0) return { finished: false, run: state };
     }
-    const stoppedLast = await settle();
-    return { finished: !stoppedLast, run: state };
+    return { finished: true, run: state };
   } finally {
-    // A batch still in flight after an error rolls back (it waits for the failed one); let it finish.
-    await (previous as InFlight | null)?.committed.catch(() => undefined);
     await parser.close();
     await restoreCache();
-  }
-}
-
-/** A batch written beside the one that reached `stopAfterBatches`: rolled back. */
-class ImportStopped extends Error {
-  constructor() {
-    super("import stopped after the requested number of batches");
-    this.name = "ImportStopped";
   }
 }
 

@@ -82,7 +82,7 @@ describe("backfill pipeline", () => {
     expect(strip(await snapshot(db, b), b)).toEqual(strip(await snapshot(db, a), a));
   });
 
-  it("a batch the database refuses rolls back, with any batch written beside it (PostgreSQL pipelines two); the resume point stays at the batch before", async () => {
+  it("a batch the database refuses rolls back and the import stops there: the resume point stays at the batch before, and resuming gives the straight result", async () => {
     const lines = readFileSync(ordersFile, "utf8").trim().split("\n");
     const isRoot = (l: string) => !(JSON.parse(l) as { __parentId?: string }).__parentId;
     // The first order whose line falls in the third batch of 30 (lines 61-90).
@@ -116,7 +116,7 @@ describe("backfill pipeline", () => {
     } finally {
       for (const sql of allow) await db.$executeRawUnsafe(sql);
     }
-    // Lines 1-30 and 31-60 committed, in order; nothing of lines 61 on (the refused batch, nor one beside it).
+    // Lines 1-30 and 31-60 committed, in order; nothing of lines 61 on (no batch after the refused one either).
     expect(progress).toEqual([30, 60]);
     const stopped = await db.syncRun.findUniqueOrThrow({ where: { id: runB.id } });
     expect(stopped.linesDone).toBe(60);
