@@ -10,10 +10,10 @@
 // No database imports here: the parser thread loads this module.
 import { prepareBulkBatch, type BackfillKind, type LateChild, type PreparedBatch } from "~/domain/sync/backfill-batch";
 import type { NormalizedCustomer, NormalizedLineItem, NormalizedOrder, NormalizedRefund } from "~/domain/sync/types";
+import { copyLine, parseCopyText } from "~/lib/copy-text";
 import type { SqlParam } from "~/lib/direct-sql.server";
 import { sqliteDateText } from "~/lib/sqlite-date-text";
 import type { Column } from "./backfill-sql.server";
-import { copyLine, parseCopyText } from "~/lib/copy-text";
 import { newRowId } from "./row-id.server";
 
 // Kept in step with prisma/schema.prisma (the integration suite reads every column back through Prisma).
@@ -45,8 +45,8 @@ export interface EncodedOrder {
   lines: SqlParam[][];
   /**
    * The "copy" format (PostgreSQL): the same line items as COPY text, so the
-   * writer thread sends them as they are instead of encoding ~3 values per
-   * order line per column (ADR 014).
+   * writer thread sends them as they are instead of encoding every value
+   * itself (ADR 014).
    */
   linesCopy?: string;
   /** Refunds embedded in the snapshot. */
