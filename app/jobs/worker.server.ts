@@ -11,7 +11,7 @@ import { currentProvider, directSql } from "~/db.server";
 import type { DirectQueries } from "~/lib/direct-sql.server";
 import { log } from "~/lib/log.server";
 import { offloadSqliteCheckpoints } from "~/lib/sqlite-checkpointer.server";
-import { OrderVersions } from "~/services/sync/apply.server";
+import { insertNewOrders, isPlainNewOrder, OrderVersions, type NewOrder } from "~/services/sync/apply.server";
 import { Notifications } from "~/services/sync/downstream.server";
 import { applyPlannedDelivery, planDelivery, type PlannedDelivery } from "~/services/sync/process-delivery.server";
 import { toDate, TS } from "~/services/sync/sql.server";
@@ -195,10 +195,26 @@ interface Planned {
 }
 
 class BatchItemError extends Error {
-  constructor(readonly index: number, readonly error: unknown) {
+  /** `span` > 1: one of `span` deliveries inserted together (insertNewOrders) failed; which one, a re-run one by one tells. */
+  constructor(readonly index: number, readonly error: unknown, readonly span = 1) {
     super(`delivery ${index} of the batch failed`);
     this.name = "BatchItemError";
   }
+}
+
+/** How many plain new orders from `start` on (distinct, in inbox order) can go in together on PostgreSQL. */
+function newOrderRun(items: Planned[], start: number, versions: OrderVersions | undefined): NewOrder[] {
+  const run: NewOrder[] = [];
+  const seen = new Set<string>();
+  for (let i = start; i < items.length && versions; i++) {
+    const plan = items[i].plan;
+    if (plan.kind !== "order" || !isPlainNewOrder(plan.shop, plan.order, versions)) break;
+    const key = `${plan.shop}\n${plan.order.shopifyId}`;
+    if (seen.has(key)) break;
+    seen.add(key);
+    run.push({ shop: plan.shop, order: plan.order });
+  }
+  return run;
 }
 
 /**
@@ -210,7 +226,7 @@ class BatchItemError extends Error {
  * whole batch; any other error of one delivery rolls the batch back and is
  * reported as BatchItemError with its index.
  */
-async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs: number): Promise<number> {
+async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs: number, together = true): Promise<number> {
   const processedAt = () => new Date();
   return withTransientRetry(async () => {
     let began = 0;
@@ -229,6 +245,20 @@ async function runBatch(db: PrismaClient, items: Planned[], now: Date, budgetMs:
       const perItem = q.provider === "sqlite";
       for (; done < items.length; done++) {
         if (done > 0 && performance.now() - began >= budgetMs) break;
+        // PostgreSQL: a run of new orders in one statement, except while the web process is saturated:
+        // one large statement keeps a server process busy for milliseconds, and accept latency pays for it.
+        const run = !perItem && together && !underAcceptPressure() ? newOrderRun(items, done, versions) : [];
+        if (run.length > 1) {
+          try {
+            await insertNewOrders(q, run, now, versions!);
+          } catch (err) {
+            if (isTransientDbError(err)) throw err;
+            throw new BatchItemError(done, err, run.length);
+          }
+          for (const { shop, order } of run) notes.orderChanged(shop, order.shopifyId);
+          done += run.length - 1;
+          continue;
+        }
         try {
           await applyPlannedDelivery(q, items[done].plan, now, notes, versions);
           if (perItem) {
@@ -321,19 +351,28 @@ let chunk = 16;
  * transaction (the caller parses more before the next). Returns how many
  * items were settled (applied or failed) and the size of the last batch.
  */
-async function applyInBatches(db: PrismaClient, items: Planned[], now: Date, budgetMs: number, all = true): Promise<{ applied: number; lastBatch: number }> {
+async function applyInBatches(
+  db: PrismaClient, items: Planned[], now: Date, budgetMs: number, all = true, together = true,
+): Promise<{ applied: number; lastBatch: number }> {
   let settled = 0;
   let lastBatch = 0;
   while (settled < items.length) {
     const rest = items.slice(settled);
     try {
-      lastBatch = await runBatch(db, rest, now, budgetMs);
+      lastBatch = await runBatch(db, rest, now, budgetMs, together);
       settled += lastBatch;
     } catch (err) {
       if (!(err instanceof BatchItemError)) {
         // Not one delivery's fault (e.g. the database went away): each is retried later.
         for (const item of rest) await recordFailure(db, item.delivery, err, now);
         return { applied: items.length, lastBatch: 0 };
+      }
+      if (err.span > 1) {
+        // New orders that went in together failed: up to them, one by one, so the failure is its own delivery's.
+        await applyInBatches(db, rest.slice(0, err.index + err.span), now, budgetMs, true, false);
+        settled += err.index + err.span;
+        if (!all) break;
+        continue;
       }
       // The batch rolled back: its deliveries before the failing one are applied again without it,
       // and it runs alone, recording its own failure.

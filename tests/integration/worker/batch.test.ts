@@ -3,7 +3,7 @@
 // every delivery exactly once, a failing delivery isolated from its
 // batch-mates, follow-up jobs once per key, and the time cap on a transaction.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import prisma, { directSql, prepareDatabase } from "~/db.server";
+import prisma, { currentProvider, directSql, prepareDatabase } from "~/db.server";
 import { claimDeliveries, processClaimedDeliveries, runWorkerOnce, startWorker, workerStats } from "~/jobs/worker.server";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
 import { orderVariant, refundVariant, sample } from "../sync/helpers";
@@ -121,7 +121,11 @@ describe("batched delivery processing", () => {
 
   it("a batch transaction stops taking deliveries once its time budget has passed (RETAIN_WORKER_TX_MS)", async () => {
     process.env.RETAIN_WORKER_TX_MS = "0.000001";
-    for (let i = 0; i < 6; i++) await enqueue("orders/create", orderVariant(9_600_000 + i));
+    // Orders alternate with customers: no two new orders in a row, which PostgreSQL would insert as one step.
+    for (let i = 0; i < 6; i++) {
+      if (i % 2 === 0) await enqueue("orders/create", orderVariant(9_600_000 + i));
+      else await enqueue("customers/create", { ...sample("customers/create"), id: 9_610_000 + i, admin_graphql_api_id: `gid://shopify/Customer/${9_610_000 + i}` });
+    }
     const before = workerStats();
     await runWorkerOnce(db, "batch-test");
     const after = workerStats();
@@ -129,6 +133,38 @@ describe("batched delivery processing", () => {
     expect(after.transactions - before.transactions).toBe(6);
     expect(after.batchedDeliveries - before.batchedDeliveries).toBe(6);
     expect(await db.webhookInbox.count({ where: { shop: SHOP, status: "DONE" } })).toBe(6);
+  });
+
+  it("new orders in a row go in as applyOrder puts each (on PostgreSQL in one statement, one step of the time budget): line items, a refund that came first, a redacted customer's email, one loyalty job each", async () => {
+    const redacted = 9_700_900;
+    await db.customer.create({ data: { shop: SHOP, shopifyId: String(redacted), redactedAt: new Date() } });
+    await enqueue("refunds/create", refundVariant(9_710_000, 9_700_003));
+    await drainInbox(); // held: its order has not come yet
+    process.env.RETAIN_WORKER_TX_MS = "0.000001";
+    const customer = { ...(sample("orders/paid").customer as Record<string, unknown>), id: redacted, admin_graphql_api_id: `gid://shopify/Customer/${redacted}` };
+    for (let i = 0; i < 8; i++) await enqueue("orders/create", orderVariant(9_700_000 + i, i === 5 ? { customer, email: "gone@example.com" } : {}));
+    const before = workerStats();
+    await runWorkerOnce(db, "batch-test");
+    const after = workerStats();
+    expect(after.batchedDeliveries - before.batchedDeliveries).toBe(8);
+    expect(after.transactions - before.transactions).toBe(currentProvider() === "postgresql" ? 1 : 8);
+
+    const orders = await db.order.findMany({ where: { shop: SHOP }, include: { lineItems: true }, orderBy: { shopifyId: "asc" } });
+    expect(orders.map((o) => o.shopifyId)).toEqual(Array.from({ length: 8 }, (_, i) => String(9_700_000 + i)));
+    const sampleOrder = orderVariant(1);
+    for (const o of orders) {
+      // (The sample's line item ids are beyond JavaScript's safe integers once parsed here: compare titles.)
+      expect(o.lineItems.map((l) => l.title).sort()).toEqual((sampleOrder.line_items as Array<{ title: string }>).map((l) => l.title).sort());
+      expect(new Set(o.lineItems.map((l) => l.shopifyId)).size).toBe(o.lineItems.length);
+      expect(o.totalMinor).toBeGreaterThan(0);
+      expect(o.email).toBe(o.shopifyId === "9700005" ? null : sampleOrder.email);
+      expect(o.refundedMinor).toBe(o.shopifyId === "9700003" ? 8500 : 0);
+    }
+    const refund = await db.refund.findFirstOrThrow({ where: { shop: SHOP, shopifyId: "9710000" } });
+    expect(refund.appliedAt).not.toBeNull();
+    // Queued with the batch (runWorkerOnce may already have run them).
+    const loyalty = await db.job.findMany({ where: { shop: SHOP, type: "loyalty.order-changed" }, select: { payload: true } });
+    expect(loyalty.map((j) => (j.payload as { orderShopifyId: string }).orderShopifyId).sort()).toEqual(orders.map((o) => o.shopifyId));
   });
 
   it("the worker loop drains the inbox; on SQLite its connection leaves WAL checkpoints to its thread while it runs and takes them back when stopped", async () => {
