@@ -4,6 +4,7 @@
 // batch-mates, follow-up jobs once per key, and the time cap on a transaction.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma, { currentProvider, directSql, prepareDatabase } from "~/db.server";
+import { noteAcceptPressure } from "~/jobs/accept-pressure.server";
 import { claimDeliveries, processClaimedDeliveries, runWorkerOnce, startWorker, workerStats } from "~/jobs/worker.server";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
 import { orderVariant, refundVariant, sample } from "../sync/helpers";
@@ -165,6 +166,19 @@ describe("batched delivery processing", () => {
     // Queued with the batch (runWorkerOnce may already have run them).
     const loyalty = await db.job.findMany({ where: { shop: SHOP, type: "loyalty.order-changed" }, select: { payload: true } });
     expect(loyalty.map((j) => (j.payload as { orderShopifyId: string }).orderShopifyId).sort()).toEqual(orders.map((o) => o.shopifyId));
+  });
+
+  it("while the web process is saturated, runs of new orders are at most 8 long (PostgreSQL): 12 new orders take two steps, one by one on SQLite", async () => {
+    process.env.RETAIN_WORKER_TX_MS = "0.000001";
+    // Just received (a backlog older than 10 s would stop the worker from yielding at all).
+    for (let i = 0; i < 12; i++) await enqueue("orders/create", orderVariant(9_800_000 + i), new Date());
+    const before = workerStats();
+    noteAcceptPressure();
+    await runWorkerOnce(db, "batch-test");
+    const after = workerStats();
+    expect(after.batchedDeliveries - before.batchedDeliveries).toBe(12);
+    expect(after.transactions - before.transactions).toBe(currentProvider() === "postgresql" ? 2 : 12);
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(12);
   });
 
   it("the worker loop drains the inbox; on SQLite its connection leaves WAL checkpoints to its thread while it runs and takes them back when stopped", async () => {
