@@ -219,18 +219,30 @@ function orderValues(o: NormalizedOrder, email: string | null) {
 async function insertLines(q: Q, shop: string, orderId: string, lines: NormalizedLineItem[]): Promise<void> {
   for (let start = 0; start < lines.length; start += LINE_CHUNK) {
     const chunk = lines.slice(start, start + LINE_CHUNK);
-    const params: (string | number | boolean | null)[] = [];
-    for (const l of chunk) {
-      params.push(newSortableId(), shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard);
-    }
+    const params: LineValue[] = [];
+    for (const l of chunk) params.push(...lineRow(shop, orderId, l));
     await q.execute(cachedSql(`lines:${chunk.length}`, (pg) => insertSql(pg, "OrderLineItem", LINE_INSERT_COLUMNS, chunk.length)), params);
   }
 }
 
-const LINE_PG_TYPES: Record<(typeof LINE_INSERT_COLUMNS)[number], string> = {
-  id: "text", shop: "text", orderId: "text", shopifyId: "text", productId: "text", variantId: "text", title: "text", sku: "text",
-  quantity: "integer", priceMinor: "integer", discountMinor: "integer", giftCard: "boolean",
-};
+type LineValue = string | number | boolean | null;
+
+/** A line item's LINE_INSERT_COLUMNS values, with a fresh id. */
+function lineRow(shop: string, orderId: string, l: NormalizedLineItem): LineValue[] {
+  return [newSortableId(), shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard];
+}
+
+/** Rows as one array per column (PostgreSQL's unnest parameters). */
+function toColumns(rows: readonly unknown[][], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => []);
+  for (const row of rows) row.forEach((v, i) => columns[i].push(v));
+  return columns;
+}
+
+// PostgreSQL array types of the insert columns (unnest parameters).
+const PG_ARRAY_TYPE = (column: string): string =>
+  JSON_COLUMNS.has(column) ? "jsonb" : DATE_COLUMNS.has(column) ? "timestamp(3)" : column === "test" || column === "giftCard" ? "boolean"
+    : column.endsWith("Minor") || column === "quantity" ? "integer" : "text";
 
 /**
  * PostgreSQL: the order, its line items and the release of its held refunds
@@ -240,7 +252,7 @@ const LINE_PG_TYPES: Record<(typeof LINE_INSERT_COLUMNS)[number], string> = {
 const PG_INSERT_ORDER_WITH_LINES = (() => {
   const order = insertSql(true, "Order", ORDER_INSERT_COLUMNS);
   let n = ORDER_INSERT_COLUMNS.length;
-  const arrays = LINE_INSERT_COLUMNS.map((c) => `$${++n}::${LINE_PG_TYPES[c]}[]`).join(", ");
+  const arrays = LINE_INSERT_COLUMNS.map((c) => `$${++n}::${PG_ARRAY_TYPE(c)}[]`).join(", ");
   const lines = `INSERT INTO "OrderLineItem" (${LINE_INSERT_COLUMNS.map((c) => `"${c}"`).join(", ")}) SELECT * FROM unnest(${arrays})`;
   const release = `UPDATE "Refund" SET "appliedAt" = $${++n}::timestamp(3) WHERE "shop" = $${++n} AND "orderShopifyId" = $${++n} AND "appliedAt" IS NULL RETURNING 1`;
   return `WITH o AS (${order}), l AS (${lines}), r AS (${release}) SELECT COUNT(*)::int AS "released" FROM r`;
@@ -251,13 +263,9 @@ async function insertOrder(q: Q, shop: string, order: NormalizedOrder, email: st
   const id = newSortableId();
   const orderParams = [id, shop, order.shopifyId, ...orderValues(order, email), 0, now, now];
   if (q.provider === "postgresql") {
-    const lineIds = order.lineItems.map(() => newSortableId());
-    const column = (f: (l: NormalizedLineItem, i: number) => string | number | boolean | null) => order.lineItems.map(f) as unknown as SqlParam;
+    const lines = toColumns(order.lineItems.map((l) => lineRow(shop, id, l)), LINE_INSERT_COLUMNS.length);
     const [row] = await q.query<{ released: number }>(PG_INSERT_ORDER_WITH_LINES, [
-      ...orderParams,
-      column((_, i) => lineIds[i]), column(() => shop), column(() => id), column((l) => l.shopifyId), column((l) => l.productId), column((l) => l.variantId),
-      column((l) => l.title), column((l) => l.sku), column((l) => l.quantity), column((l) => l.priceMinor), column((l) => l.discountMinor), column((l) => l.giftCard),
-      now, shop, order.shopifyId,
+      ...orderParams, ...(lines as unknown as SqlParam[]), now, shop, order.shopifyId,
     ]);
     return { id, released: Number(row?.released ?? 0) };
   }
@@ -265,11 +273,6 @@ async function insertOrder(q: Q, shop: string, order: NormalizedOrder, email: st
   await insertLines(q, shop, id, order.lineItems);
   return { id, released: null };
 }
-
-// PostgreSQL array types of the insert columns, for the set-wise insert below.
-const PG_ARRAY_TYPE = (column: string): string =>
-  JSON_COLUMNS.has(column) ? "jsonb" : DATE_COLUMNS.has(column) ? "timestamp(3)" : column === "test" || column === "giftCard" ? "boolean"
-    : column.endsWith("Minor") || column === "quantity" ? "integer" : "text";
 
 /**
  * PostgreSQL: several new orders, their line items and the release of their
@@ -309,24 +312,22 @@ export function isPlainNewOrder(shop: string, order: NormalizedOrder, versions: 
  * and keeps `versions` current.
  */
 export async function insertNewOrders(q: Q, orders: readonly NewOrder[], now: Date, versions: OrderVersions): Promise<void> {
+  // pg would render Dates inside arrays in local time: UTC ISO text (timestamp(3) ignores the zone).
   const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
-  const orderColumns: unknown[][] = ORDER_INSERT_COLUMNS.map(() => []);
-  const lineColumns: unknown[][] = LINE_INSERT_COLUMNS.map(() => []);
   const ids: string[] = [];
+  const orderRows: unknown[][] = [];
+  const lineRows: unknown[][] = [];
   const nowText = now.toISOString();
   for (const { shop, order } of orders) {
     const id = newSortableId();
     ids.push(id);
     const email = versions.get(shop, order)!.customerRedacted ? null : order.email;
-    const row = [id, shop, order.shopifyId, ...orderValues(order, email), 0, nowText, nowText];
-    row.forEach((v, i) => orderColumns[i].push(iso(v)));
-    for (const l of order.lineItems) {
-      const line = [newSortableId(), shop, id, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard];
-      line.forEach((v, i) => lineColumns[i].push(v));
-    }
+    orderRows.push([id, shop, order.shopifyId, ...orderValues(order, email).map(iso), 0, nowText, nowText]);
+    for (const l of order.lineItems) lineRows.push(lineRow(shop, id, l));
   }
   const released = await q.query<{ shop: string; orderShopifyId: string; released: number }>(PG_INSERT_ORDERS_WITH_LINES, [
-    ...orderColumns, ...lineColumns, nowText, orders.map((o) => o.shop), orders.map((o) => o.order.shopifyId),
+    ...toColumns(orderRows, ORDER_INSERT_COLUMNS.length), ...toColumns(lineRows, LINE_INSERT_COLUMNS.length),
+    nowText, orders.map((o) => o.shop), orders.map((o) => o.order.shopifyId),
   ] as unknown as SqlParam[]);
   orders.forEach(({ shop, order }, i) => versions.record(shop, order.shopifyId, ids[i], order.updatedAt));
   // Refunds that came before their order (rare): the order's refundedMinor, as applyOrder settles it.
