@@ -5,15 +5,13 @@
 // The apply functions run raw SQL through `sqlOf(tx)`: the webhook worker
 // passes a direct-SQL transaction (prepared statements, ADR 008), backfill and
 // reconciliation pass a Prisma transaction. Values are written in the formats
-// Prisma reads back (see raw-insert.server.ts); "updatedAt" is set here, as
-// Prisma's @updatedAt would.
+// Prisma reads back (SQLite: ISO text dates, 0/1 booleans, JSON text);
+// "updatedAt" is set here, as Prisma's @updatedAt would.
 import { Prisma } from "@prisma/client";
 import {
   decideRefund, decideVersion, sumRefunds,
   type NormalizedCustomer, type NormalizedLineItem, type NormalizedOrder, type NormalizedRefund, type VersionDecision,
 } from "~/domain/sync";
-import { insertRows } from "./raw-insert.server";
-import { newRowId } from "./row-id.server";
 import { inList, listParam, type DirectQueries, type SqlParam } from "~/lib/direct-sql.server";
 import { isPostgres, JSONB, newSortableId, sqlOf, toDate, TS } from "./sql.server";
 import { customerLockKey, lockResource, orderLockKey, type Tx } from "./tx.server";
@@ -94,25 +92,6 @@ function jsonOrValue(v: unknown): string | number | boolean | Date | null {
   if (v instanceof Date || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
   return JSON.stringify(v);
 }
-
-/** Inserts new orders and their line items set-wise (ids generated here). Returns shopifyId -> row id. */
-export async function insertOrders(
-  tx: Tx, shop: string, orders: NormalizedOrder[], now: Date, emailOf: (o: NormalizedOrder) => string | null, refundedOf: (o: NormalizedOrder) => number,
-): Promise<Map<string, string>> {
-  const idOf = new Map(orders.map((o) => [o.shopifyId, newRowId()]));
-  const orderRows = orders.map((o) => {
-    const cols = orderColumns(o, emailOf(o));
-    return [idOf.get(o.shopifyId)!, shop, o.shopifyId, ...ORDER_COLUMNS.map((c) => jsonOrValue(cols[c])), refundedOf(o), now, now];
-  });
-  await insertRows(tx, "Order", ["id", "shop", "shopifyId", ...ORDER_COLUMNS, "refundedMinor", "createdAt", "updatedAt"], orderRows, JSON_COLUMNS);
-  const lineRows = orders.flatMap((o) => o.lineItems.map((l) => {
-    const cols = lineColumns(shop, idOf.get(o.shopifyId)!, l);
-    return [newRowId(), ...LINE_COLUMNS.map((c) => cols[c])];
-  }));
-  await insertRows(tx, "OrderLineItem", ["id", ...LINE_COLUMNS], lineRows);
-  return idOf;
-}
-
 
 type Q = DirectQueries;
 
@@ -207,7 +186,7 @@ function insertSql(pg: boolean, table: string, columns: readonly string[], rows 
 }
 
 const ORDER_INSERT_COLUMNS = ["id", "shop", "shopifyId", ...ORDER_COLUMNS, "refundedMinor", "createdAt", "updatedAt"];
-const LINE_INSERT_COLUMNS = ["id", ...LINE_COLUMNS];
+const LINE_INSERT_COLUMNS: readonly string[] = LINE_COLUMNS;
 // Line inserts in chunks of at most this many rows (one cached statement per size).
 const LINE_CHUNK = 50;
 
@@ -227,9 +206,9 @@ async function insertLines(q: Q, shop: string, orderId: string, lines: Normalize
 
 type LineValue = string | number | boolean | null;
 
-/** A line item's LINE_INSERT_COLUMNS values, with a fresh id. */
+/** A line item's LINE_INSERT_COLUMNS values. */
 function lineRow(shop: string, orderId: string, l: NormalizedLineItem): LineValue[] {
-  return [newSortableId(), shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard];
+  return [shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard];
 }
 
 /** Rows as one array per column (PostgreSQL's unnest parameters). */
@@ -246,8 +225,8 @@ const PG_ARRAY_TYPE = (column: string): string =>
 
 /**
  * PostgreSQL: the order, its line items and the release of its held refunds
- * in one statement (data-modifying CTEs; the line items' foreign key is checked
- * at the end of the statement), so a new order costs one round trip, not three.
+ * in one statement (data-modifying CTEs), so a new order costs one round trip,
+ * not three.
  */
 const PG_INSERT_ORDER_WITH_LINES = (() => {
   const order = insertSql(true, "Order", ORDER_INSERT_COLUMNS);

@@ -27,7 +27,7 @@ const REFUND_TABLE: Column[] = [
   { name: "processedAt", type: "timestamp" }, { name: "appliedAt", type: "timestamp" }, { name: "createdAt", type: "timestamp" },
 ];
 // A late line item replaces the stored one with the same (orderId, shopifyId).
-const LINE_UPSERT = `ON CONFLICT ("orderId", "shopifyId") DO UPDATE SET ${LINE_TABLE.filter((c) => !["id", "orderId", "shopifyId"].includes(c.name))
+const LINE_UPSERT = `ON CONFLICT ("orderId", "shopifyId") DO UPDATE SET ${LINE_TABLE.filter((c) => !["orderId", "shopifyId"].includes(c.name))
   .map((c) => `"${c.name}" = excluded."${c.name}"`).join(", ")}`;
 
 function refundRow(shop: string, r: NormalizedRefund, now: string): SqlParam[] {

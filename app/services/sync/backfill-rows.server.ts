@@ -29,8 +29,7 @@ export const ORDER_TABLE: Column[] = [
   { name: "sourceName", type: "text" }, { name: "tags", type: "text" }, { name: "createdAt", type: "timestamp" }, { name: "updatedAt", type: "timestamp" },
 ];
 export const LINE_TABLE: Column[] = [
-  { name: "id", type: "text" }, { name: "shop", type: "text" }, { name: "orderId", type: "text" }, { name: "shopifyId", type: "text" },
-  { name: "productId", type: "text" }, { name: "variantId", type: "text" }, { name: "title", type: "text" }, { name: "sku", type: "text" },
+  { name: "shop", type: "text" }, { name: "orderId", type: "text" }, { name: "shopifyId", type: "text" }, { name: "productId", type: "text" }, { name: "variantId", type: "text" }, { name: "title", type: "text" }, { name: "sku", type: "text" },
   { name: "quantity", type: "int" }, { name: "priceMinor", type: "int" }, { name: "discountMinor", type: "int" }, { name: "giftCard", type: "bool" },
 ];
 
@@ -59,9 +58,9 @@ export type WriterBatch =
 
 const dateText = (d: Date | null): string | null => (d === null ? null : sqliteDateText(d));
 
-/** A line item's LINE_TABLE row, with a fresh id. */
+/** A line item's LINE_TABLE row. */
 export function encodeLine(shop: string, orderId: string, l: NormalizedLineItem): SqlParam[] {
-  return [newRowId(), shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard ? 1 : 0];
+  return [shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard ? 1 : 0];
 }
 
 /**
@@ -107,8 +106,8 @@ export function decodeOrder(e: EncodedOrder): NormalizedOrder {
     taxMinor: r[18] as number, shippingMinor: r[19] as number, discountsMinor: r[20] as number, giftCardMinor: r[21] as number,
     presentmentTotalMinor: r[22] as number | null, discountCodes: JSON.parse(r[24] as string), sourceName: text(r[25]), tags: r[26] as string,
     lineItems: lineValues(e).map((l) => ({
-      shopifyId: l[3] as string, productId: text(l[4]), variantId: text(l[5]), title: text(l[6]), sku: text(l[7]),
-      quantity: l[8] as number, priceMinor: l[9] as number, discountMinor: l[10] as number, giftCard: l[11] === 1,
+      shopifyId: l[2] as string, productId: text(l[3]), variantId: text(l[4]), title: text(l[5]), sku: text(l[6]),
+      quantity: l[7] as number, priceMinor: l[8] as number, discountMinor: l[9] as number, giftCard: l[10] === 1,
     })),
     refunds: e.refunds,
   };

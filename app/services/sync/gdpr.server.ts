@@ -2,6 +2,7 @@
 // shop/redact). What is erased and what stays is documented in docs/sync.md.
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { asArray, asRecord, optionalId, optionalRecord, toShopifyId } from "~/domain/sync";
+import { deleteShopLineItems, withLineItems } from "./order-line-items.server";
 import { customerLockKey, inTransaction, lockResource } from "./tx.server";
 
 interface CustomerRequest {
@@ -35,11 +36,10 @@ export async function exportCustomerData(db: PrismaClient, shop: string, payload
     if (existing) return existing.id;
   }
   const customer = await db.customer.findUnique({ where: { shop_shopifyId: { shop, shopifyId: req.customerShopifyId } } });
-  const orders = await db.order.findMany({
+  const orders = await withLineItems(db, await db.order.findMany({
     where: { shop, OR: [{ customerShopifyId: req.customerShopifyId }, { shopifyId: { in: req.orderIds } }] },
-    include: { lineItems: true },
     orderBy: { processedAt: "asc" },
-  });
+  }));
   const refunds = await db.refund.findMany({ where: { shop, orderShopifyId: { in: orders.map((o) => o.shopifyId) } } });
   const related: Record<string, unknown> = {};
   for (const model of CUSTOMER_KEYED) {
@@ -114,16 +114,13 @@ export async function redactShop(db: PrismaClient, shop: string, keepWebhookId: 
   // Children before parents so foreign keys never block a delete.
   const order = [...models].sort((a, b) => dependents(b, models) - dependents(a, models));
   await inTransaction(db, async (tx) => {
+    // Line items have no index on shop (it would cost every order write): they go through their orders, first.
+    counts.OrderLineItem = await deleteShopLineItems(tx, shop);
     for (const model of order) {
+      if (model.name === "OrderLineItem") continue;
       const key = model.name.charAt(0).toLowerCase() + model.name.slice(1);
       const delegate = (tx as unknown as Record<string, { deleteMany(args: unknown): Promise<{ count: number }> }>)[key];
-      const where =
-        model.name === "WebhookInbox" && keepWebhookId
-          ? { shop, NOT: { webhookId: keepWebhookId } }
-          : // Line items have no index on shop (it would cost every order write); their orders do.
-            model.name === "OrderLineItem"
-            ? { order: { shop } }
-            : { shop };
+      const where = model.name === "WebhookInbox" && keepWebhookId ? { shop, NOT: { webhookId: keepWebhookId } } : { shop };
       counts[model.name] = (await delegate.deleteMany({ where })).count;
     }
   });

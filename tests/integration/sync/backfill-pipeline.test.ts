@@ -26,7 +26,7 @@ let total = 0;
 const fileLines = (file: string) => readLines(createReadStream(file));
 // Row ids are drawn where a batch is encoded; everything else must match.
 const withoutRowIds = (b: WriterBatch) =>
-  b.kind === "orders" ? { ...b, orders: b.orders.map((o) => ({ ...o, row: o.row.slice(1), lines: o.lines.map((l) => [l[1], ...l.slice(3)]) })) } : b;
+  b.kind === "orders" ? { ...b, orders: b.orders.map((o) => ({ ...o, row: o.row.slice(1), lines: o.lines.map((l) => [l[0], ...l.slice(2)]) })) } : b;
 const strip = (s: unknown, shop: string) => JSON.parse(JSON.stringify(s).replaceAll(shop, "SHOP"));
 
 async function run(shop: string) {

@@ -10,8 +10,9 @@ import prisma, { prepareDatabase } from "~/db.server";
 import { normalizeRestCustomer, normalizeRestOrder } from "~/domain/sync";
 import { handleBulkFinished, importBulkLines, requestBackfill } from "~/services/sync/backfill.server";
 import { readLines } from "~/services/sync/lines.server";
+import { withLineItems } from "~/services/sync/order-line-items.server";
 import { createShop, writeBulkJsonl } from "../../../dev/generator";
-import { createInstalledShop, resetDatabase } from "../../helpers/db";
+import { countOrphanLineItems, createInstalledShop, resetDatabase } from "../../helpers/db";
 import { deliver, snapshot } from "./helpers";
 
 const db = prisma;
@@ -50,7 +51,8 @@ describe("bulk backfill", () => {
     expect(res.run.linesDone).toBe(counts.orders.objectCount);
 
     const source = [...generated.orders()].map((p) => normalizeRestOrder(p));
-    const rows = await db.order.findMany({ where: { shop }, include: { lineItems: true } });
+    const rows = await withLineItems(db, await db.order.findMany({ where: { shop } }));
+    expect(await countOrphanLineItems(db)).toBe(0);
     expect(rows.length).toBe(source.length);
     expect(source.length).toBeGreaterThan(20);
     const byId = new Map(rows.map((r) => [r.shopifyId, r]));

@@ -4,7 +4,7 @@
 import { Prisma } from "@prisma/client";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { prepareDatabase } from "~/db.server";
-import { createInstalledShop, resetDatabase } from "../../helpers/db";
+import { countOrphanLineItems, createInstalledShop, resetDatabase } from "../../helpers/db";
 import { deliver, orderVariant, refundVariant, sample, SHOP } from "./helpers";
 
 const db = prisma;
@@ -89,7 +89,8 @@ describe("GDPR", () => {
     }
     expect(await db.order.count({ where: { shop: "other.myshopify.com" } })).toBe(1);
     // Line items go through their orders (no shop index): the other shop's stay.
-    expect(await db.orderLineItem.count({ where: { order: { shop: "other.myshopify.com" } } })).toBe((orderVariant(9).line_items as unknown[]).length);
+    expect(await db.orderLineItem.count({ where: { shop: "other.myshopify.com" } })).toBe((orderVariant(9).line_items as unknown[]).length);
+    expect(await countOrphanLineItems(db)).toBe(0);
     expect(await db.shop.count({ where: { shop: "other.myshopify.com" } })).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 // Shared fixtures for the sync integration tests.
 import { readFileSync } from "node:fs";
 import type { PrismaClient } from "@prisma/client";
+import { withLineItems } from "~/services/sync/order-line-items.server";
 import { processDelivery, type Delivery } from "~/services/sync/process-delivery.server";
 
 export const SHOP = "sync-test.myshopify.com";
@@ -38,13 +39,13 @@ export function refundVariant(id: number, orderId: number, amounts: string[] = [
 
 /** Every synced row of the shop, without our own ids and bookkeeping times, for state comparisons. */
 export async function snapshot(db: PrismaClient, shop = SHOP) {
-  const orders = await db.order.findMany({ where: { shop }, include: { lineItems: true }, orderBy: { shopifyId: "asc" } });
+  const orders = await withLineItems(db, await db.order.findMany({ where: { shop }, orderBy: { shopifyId: "asc" } }));
   const refunds = await db.refund.findMany({ where: { shop }, orderBy: { shopifyId: "asc" } });
   const customers = await db.customer.findMany({ where: { shop }, orderBy: { shopifyId: "asc" } });
   return {
     orders: orders.map(({ id: _id, createdAt: _c, updatedAt: _u, lineItems, ...o }) => ({
       ...o,
-      lineItems: lineItems.map(({ id: _lid, orderId: _oid, ...l }) => l).sort((a, b) => a.shopifyId.localeCompare(b.shopifyId)),
+      lineItems: lineItems.map(({ orderId: _oid, ...l }) => l).sort((a, b) => a.shopifyId.localeCompare(b.shopifyId)),
     })),
     refunds: refunds.map(({ id: _id, createdAt: _c, appliedAt, ...r }) => ({ ...r, applied: appliedAt !== null })),
     customers: customers.map(({ id: _id, createdAt: _c, updatedAt: _u, deletedAt, redactedAt, ...c }) => ({ ...c, deleted: deletedAt !== null, redacted: redactedAt !== null })),

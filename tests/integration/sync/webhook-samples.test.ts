@@ -3,6 +3,7 @@
 // paid, partially refunded, cancelled, guest, refund-before-order.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import prisma, { prepareDatabase } from "~/db.server";
+import { withLineItems } from "~/services/sync/order-line-items.server";
 import { PermanentDeliveryError } from "~/services/sync/process-delivery.server";
 import { createInstalledShop, resetDatabase } from "../../helpers/db";
 import { deliver, orderVariant, refundVariant, sample, SHOP, snapshot } from "./helpers";
@@ -22,7 +23,7 @@ describe("order samples", () => {
   for (const topic of ["orders/create", "orders/updated", "orders/paid", "orders/cancelled"]) {
     it(`${topic} sample is stored exactly (ids, cents, statuses, 5 lines)`, async () => {
       await deliver(db, topic, sample(topic));
-      const order = await db.order.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: "820982911946154508" } }, include: { lineItems: true } });
+      const [order] = await withLineItems(db, [await db.order.findUniqueOrThrow({ where: { shop_shopifyId: { shop: SHOP, shopifyId: "820982911946154508" } } })]);
       expect(order).toMatchObject({
         name: "#9999", customerShopifyId: "115310627314723954", email: "jon@example.com", test: true,
         financialStatus: "VOIDED", fulfillmentStatus: "UNFULFILLED", currency: "USD", presentmentCurrency: "USD",

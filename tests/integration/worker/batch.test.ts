@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import prisma, { currentProvider, directSql, prepareDatabase } from "~/db.server";
 import { noteAcceptPressure } from "~/jobs/accept-pressure.server";
 import { claimDeliveries, processClaimedDeliveries, runWorkerOnce, startWorker, workerStats } from "~/jobs/worker.server";
-import { createInstalledShop, resetDatabase } from "../../helpers/db";
+import { withLineItems } from "~/services/sync/order-line-items.server";
+import { countOrphanLineItems, createInstalledShop, resetDatabase } from "../../helpers/db";
 import { orderVariant, refundVariant, sample } from "../sync/helpers";
 
 const SHOP = "batch-worker.myshopify.com";
@@ -74,7 +75,7 @@ describe("batched delivery processing", () => {
     await processClaimedDeliveries(db, claimed);
 
     expect((await db.webhookInbox.findMany({ where: { shop: SHOP } })).every((r) => r.status === "DONE")).toBe(true);
-    const orders = await db.order.findMany({ where: { shop: SHOP }, include: { lineItems: true }, orderBy: { shopifyId: "asc" } });
+    const orders = await withLineItems(db, await db.order.findMany({ where: { shop: SHOP }, orderBy: { shopifyId: "asc" } }));
     expect(orders.map((o) => [o.shopifyId, o.tags])).toEqual([["9100010", "v2"], ["9100011", orders[1].tags]]);
     expect(orders[0].shopifyUpdatedAt.toISOString()).toBe("2026-01-02T00:00:00.000Z");
     expect(orders[0].lineItems.length).toBe(orderVariant(9_100_010).line_items.length);
@@ -150,7 +151,8 @@ describe("batched delivery processing", () => {
     expect(after.batchedDeliveries - before.batchedDeliveries).toBe(8);
     expect(after.transactions - before.transactions).toBe(currentProvider() === "postgresql" ? 1 : 8);
 
-    const orders = await db.order.findMany({ where: { shop: SHOP }, include: { lineItems: true }, orderBy: { shopifyId: "asc" } });
+    const orders = await withLineItems(db, await db.order.findMany({ where: { shop: SHOP }, orderBy: { shopifyId: "asc" } }));
+    expect(await countOrphanLineItems(db)).toBe(0);
     expect(orders.map((o) => o.shopifyId)).toEqual(Array.from({ length: 8 }, (_, i) => String(9_700_000 + i)));
     const sampleOrder = orderVariant(1);
     for (const o of orders) {

@@ -8,7 +8,7 @@ import prisma, { prepareDatabase } from "~/db.server";
 import { processDelivery } from "~/services/sync/process-delivery.server";
 import { generateEvents } from "../../../dev/generator/index";
 import { planDeliveries, sendWebhook, type Delivery } from "../../../dev/webhook-sender";
-import { createInstalledShop, resetDatabase } from "../../helpers/db";
+import { countOrphanLineItems, createInstalledShop, resetDatabase } from "../../helpers/db";
 import { snapshot } from "../sync/helpers";
 import { killTree, startAcceptServer, stopTree, type Proc } from "./harness";
 
@@ -142,5 +142,6 @@ describe("crash during a webhook burst", () => {
     expect(crashed.orders).toHaveLength(orderIds.size);
     expect(crashed.orders.reduce((n, o) => n + o.lineItems.length, 0)).toBe(reference.orders.reduce((n, o) => n + o.lineItems.length, 0));
     expect(crashed).toEqual(reference);
+    expect(await countOrphanLineItems(prisma)).toBe(0);
   }, 120_000);
 });
