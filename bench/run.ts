@@ -4,6 +4,7 @@
 //   npm run bench -- [clv-fit] [storefront-assets] [storefront-proxy] [webhooks] [process-inbox] [backfill] [analytics]
 //   extra args after `--args` go to every bench, e.g. npm run bench -- backfill --args --customers 250000
 import { spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,8 +29,34 @@ function flatten(obj: unknown, prefix = "", out: Record<string, string> = {}): R
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, DATABASE_URL engine ${
   (process.env.DATABASE_URL ?? "file:").startsWith("file:") ? "SQLite" : "PostgreSQL"
 }`;
+/**
+ * How fast this machine runs single-threaded JavaScript right now: the best of
+ * three runs of a fixed workload (JSON parse and stringify of an order-like
+ * object, HMAC-SHA256 of its text), in ms. The same code has measured up to
+ * 1.7x apart on different days here (shared hosts), so runs are comparable
+ * across days only next to this figure.
+ */
+function calibrationMs(): number {
+  const order = {
+    id: 5530000000001, email: "calibration@example.com", created_at: "2026-01-01T00:00:00Z", currency: "USD", total_price: "123.45",
+    line_items: Array.from({ length: 6 }, (_, i) => ({ id: 1340000000000 + i, title: `Item ${i}`, price: `${10 + i}.00`, quantity: i + 1, sku: `SKU-${i}` })),
+  };
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const t = performance.now();
+    let n = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const text = JSON.stringify({ ...order, id: order.id + i });
+      n += (JSON.parse(text) as { line_items: unknown[] }).line_items.length;
+      n += createHmac("sha256", "calibration").update(text).digest("base64").length;
+    }
+    best = Math.min(best, performance.now() - t + (n < 0 ? 1 : 0));
+  }
+  return Math.round(best);
+}
+
 const date = new Date().toISOString();
-let section = `\n## Run of ${date}\n\nMachine: ${machine}. Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}.\n`;
+let section = `\n## Run of ${date}\n\nMachine: ${machine}. Load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}. Calibration: ${calibrationMs()} ms (fixed single-thread JavaScript workload; lower is faster).\n`;
 
 for (const name of selected) {
   const script = path.join(root, "bench", `${name}.ts`);
