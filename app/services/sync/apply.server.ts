@@ -7,7 +7,7 @@
 // reconciliation pass a Prisma transaction. Values are written in the formats
 // Prisma reads back (SQLite: ISO text dates, 0/1 booleans, JSON text);
 // "updatedAt" is set here, as Prisma's @updatedAt would.
-import { Prisma } from "@prisma/client";
+import { Prisma, type OrderLineItem } from "@prisma/client";
 import {
   decideRefund, decideVersion, sumRefunds,
   type NormalizedCustomer, type NormalizedLineItem, type NormalizedOrder, type NormalizedRefund, type VersionDecision,
@@ -50,22 +50,6 @@ export function orderColumns(o: NormalizedOrder, email: string | null) {
   };
 }
 
-export function lineColumns(shop: string, orderId: string, l: NormalizedLineItem) {
-  return {
-    shop,
-    orderId,
-    shopifyId: l.shopifyId,
-    productId: l.productId,
-    variantId: l.variantId,
-    title: l.title,
-    sku: l.sku,
-    quantity: l.quantity,
-    priceMinor: l.priceMinor,
-    discountMinor: l.discountMinor,
-    giftCard: l.giftCard,
-  };
-}
-
 export function refundColumns(r: NormalizedRefund) {
   return {
     orderShopifyId: r.orderShopifyId,
@@ -84,7 +68,7 @@ export const ORDER_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof ReturnType<typeof orderColumns>>;
 export const LINE_COLUMNS = [
   "shop", "orderId", "shopifyId", "productId", "variantId", "title", "sku", "quantity", "priceMinor", "discountMinor", "giftCard",
-] as const satisfies ReadonlyArray<keyof ReturnType<typeof lineColumns>>;
+] as const satisfies ReadonlyArray<keyof OrderLineItem>;
 export const JSON_COLUMNS: ReadonlySet<string> = new Set(["discountCodes", "lines"]);
 
 function jsonOrValue(v: unknown): string | number | boolean | Date | null {
@@ -186,7 +170,6 @@ function insertSql(pg: boolean, table: string, columns: readonly string[], rows 
 }
 
 const ORDER_INSERT_COLUMNS = ["id", "shop", "shopifyId", ...ORDER_COLUMNS, "refundedMinor", "createdAt", "updatedAt"];
-const LINE_INSERT_COLUMNS: readonly string[] = LINE_COLUMNS;
 // Line inserts in chunks of at most this many rows (one cached statement per size).
 const LINE_CHUNK = 50;
 
@@ -200,13 +183,13 @@ async function insertLines(q: Q, shop: string, orderId: string, lines: Normalize
     const chunk = lines.slice(start, start + LINE_CHUNK);
     const params: LineValue[] = [];
     for (const l of chunk) params.push(...lineRow(shop, orderId, l));
-    await q.execute(cachedSql(`lines:${chunk.length}`, (pg) => insertSql(pg, "OrderLineItem", LINE_INSERT_COLUMNS, chunk.length)), params);
+    await q.execute(cachedSql(`lines:${chunk.length}`, (pg) => insertSql(pg, "OrderLineItem", LINE_COLUMNS, chunk.length)), params);
   }
 }
 
 type LineValue = string | number | boolean | null;
 
-/** A line item's LINE_INSERT_COLUMNS values. */
+/** A line item's LINE_COLUMNS values. */
 function lineRow(shop: string, orderId: string, l: NormalizedLineItem): LineValue[] {
   return [shop, orderId, l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard];
 }
@@ -231,8 +214,8 @@ const PG_ARRAY_TYPE = (column: string): string =>
 const PG_INSERT_ORDER_WITH_LINES = (() => {
   const order = insertSql(true, "Order", ORDER_INSERT_COLUMNS);
   let n = ORDER_INSERT_COLUMNS.length;
-  const arrays = LINE_INSERT_COLUMNS.map((c) => `$${++n}::${PG_ARRAY_TYPE(c)}[]`).join(", ");
-  const lines = `INSERT INTO "OrderLineItem" (${LINE_INSERT_COLUMNS.map((c) => `"${c}"`).join(", ")}) SELECT * FROM unnest(${arrays})`;
+  const arrays = LINE_COLUMNS.map((c) => `$${++n}::${PG_ARRAY_TYPE(c)}[]`).join(", ");
+  const lines = `INSERT INTO "OrderLineItem" (${LINE_COLUMNS.map((c) => `"${c}"`).join(", ")}) SELECT * FROM unnest(${arrays})`;
   const release = `UPDATE "Refund" SET "appliedAt" = $${++n}::timestamp(3) WHERE "shop" = $${++n} AND "orderShopifyId" = $${++n} AND "appliedAt" IS NULL RETURNING 1`;
   return `WITH o AS (${order}), l AS (${lines}), r AS (${release}) SELECT COUNT(*)::int AS "released" FROM r`;
 })();
@@ -242,7 +225,7 @@ async function insertOrder(q: Q, shop: string, order: NormalizedOrder, email: st
   const id = newSortableId();
   const orderParams = [id, shop, order.shopifyId, ...orderValues(order, email), 0, now, now];
   if (q.provider === "postgresql") {
-    const lines = toColumns(order.lineItems.map((l) => lineRow(shop, id, l)), LINE_INSERT_COLUMNS.length);
+    const lines = toColumns(order.lineItems.map((l) => lineRow(shop, id, l)), LINE_COLUMNS.length);
     const [row] = await q.query<{ released: number }>(PG_INSERT_ORDER_WITH_LINES, [
       ...orderParams, ...(lines as unknown as SqlParam[]), now, shop, order.shopifyId,
     ]);
@@ -263,7 +246,7 @@ const PG_INSERT_ORDERS_WITH_LINES = (() => {
   const arrays = (columns: readonly string[]) => columns.map((c) => `$${++n}::${PG_ARRAY_TYPE(c)}[]`).join(", ");
   const names = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
   const order = `INSERT INTO "Order" (${names(ORDER_INSERT_COLUMNS)}) SELECT * FROM unnest(${arrays(ORDER_INSERT_COLUMNS)})`;
-  const lines = `INSERT INTO "OrderLineItem" (${names(LINE_INSERT_COLUMNS)}) SELECT * FROM unnest(${arrays(LINE_INSERT_COLUMNS)})`;
+  const lines = `INSERT INTO "OrderLineItem" (${names(LINE_COLUMNS)}) SELECT * FROM unnest(${arrays(LINE_COLUMNS)})`;
   const release = `UPDATE "Refund" r SET "appliedAt" = $${++n}::timestamp(3) FROM unnest($${++n}::text[], $${++n}::text[]) AS k("shop", "orderShopifyId")
     WHERE r."shop" = k."shop" AND r."orderShopifyId" = k."orderShopifyId" AND r."appliedAt" IS NULL RETURNING r."shop", r."orderShopifyId"`;
   return `WITH o AS (${order}), l AS (${lines}), r AS (${release}) SELECT "shop", "orderShopifyId", COUNT(*)::int AS "released" FROM r GROUP BY 1, 2`;
@@ -305,7 +288,7 @@ export async function insertNewOrders(q: Q, orders: readonly NewOrder[], now: Da
     for (const l of order.lineItems) lineRows.push(lineRow(shop, id, l));
   }
   const released = await q.query<{ shop: string; orderShopifyId: string; released: number }>(PG_INSERT_ORDERS_WITH_LINES, [
-    ...toColumns(orderRows, ORDER_INSERT_COLUMNS.length), ...toColumns(lineRows, LINE_INSERT_COLUMNS.length),
+    ...toColumns(orderRows, ORDER_INSERT_COLUMNS.length), ...toColumns(lineRows, LINE_COLUMNS.length),
     nowText, orders.map((o) => o.shop), orders.map((o) => o.order.shopifyId),
   ] as unknown as SqlParam[]);
   orders.forEach(({ shop, order }, i) => versions.record(shop, order.shopifyId, ids[i], order.updatedAt));

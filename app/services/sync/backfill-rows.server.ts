@@ -29,8 +29,9 @@ export const ORDER_TABLE: Column[] = [
   { name: "sourceName", type: "text" }, { name: "tags", type: "text" }, { name: "createdAt", type: "timestamp" }, { name: "updatedAt", type: "timestamp" },
 ];
 export const LINE_TABLE: Column[] = [
-  { name: "shop", type: "text" }, { name: "orderId", type: "text" }, { name: "shopifyId", type: "text" }, { name: "productId", type: "text" }, { name: "variantId", type: "text" }, { name: "title", type: "text" }, { name: "sku", type: "text" },
-  { name: "quantity", type: "int" }, { name: "priceMinor", type: "int" }, { name: "discountMinor", type: "int" }, { name: "giftCard", type: "bool" },
+  { name: "shop", type: "text" }, { name: "orderId", type: "text" }, { name: "shopifyId", type: "text" }, { name: "productId", type: "text" },
+  { name: "variantId", type: "text" }, { name: "title", type: "text" }, { name: "sku", type: "text" }, { name: "quantity", type: "int" },
+  { name: "priceMinor", type: "int" }, { name: "discountMinor", type: "int" }, { name: "giftCard", type: "bool" },
 ];
 
 /** Positions in an ORDER_TABLE row that the writer reads or fills in. */
