@@ -128,7 +128,10 @@ async function attachLateChildren(q: DirectQueries, shop: string, children: Read
     if (parents.get(parentGid) === false) continue; // that bulk version was older than what we hold
     const orderShopifyId = toShopifyId(parentGid, "__parentId", "Order");
     await lockResource(q, orderLockKey(shop, orderShopifyId));
-    const [order] = await q.query<{ id: string; currency: string }>(`SELECT "id", "currency" FROM "Order" WHERE "shop" = $1 AND "shopifyId" = $2`, [shop, orderShopifyId]);
+    // PostgreSQL: the order's row stays locked while its lines are written, as every writer of lines does (ADR 015).
+    const [order] = await q.query<{ id: string; currency: string }>(
+      `SELECT "id", "currency" FROM "Order" WHERE "shop" = $1 AND "shopifyId" = $2${q.provider === "postgresql" ? " FOR UPDATE" : ""}`, [shop, orderShopifyId],
+    );
     if (!order) continue;
     // One row per line id, the last version winning (PostgreSQL refuses to upsert a row twice in one statement).
     const byId = new Map<string, SqlParam[]>();

@@ -2,7 +2,7 @@
 // shop/redact). What is erased and what stays is documented in docs/sync.md.
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { asArray, asRecord, optionalId, optionalRecord, toShopifyId } from "~/domain/sync";
-import { deleteShopLineItems, withLineItems } from "./order-line-items.server";
+import { deleteShopOrders, withLineItems } from "./order-line-items.server";
 import { customerLockKey, inTransaction, lockResource } from "./tx.server";
 
 interface CustomerRequest {
@@ -114,10 +114,12 @@ export async function redactShop(db: PrismaClient, shop: string, keepWebhookId: 
   // Children before parents so foreign keys never block a delete.
   const order = [...models].sort((a, b) => dependents(b, models) - dependents(a, models));
   await inTransaction(db, async (tx) => {
-    // Line items have no index on shop (it would cost every order write): they go through their orders, first.
-    counts.OrderLineItem = await deleteShopLineItems(tx, shop);
+    // Line items have no index on shop (it would cost every order write): they go with their orders.
+    const deleted = await deleteShopOrders(tx, shop);
+    counts.Order = deleted.orders;
+    counts.OrderLineItem = deleted.lines;
     for (const model of order) {
-      if (model.name === "OrderLineItem") continue;
+      if (model.name === "Order" || model.name === "OrderLineItem") continue;
       const key = model.name.charAt(0).toLowerCase() + model.name.slice(1);
       const delegate = (tx as unknown as Record<string, { deleteMany(args: unknown): Promise<{ count: number }> }>)[key];
       const where = model.name === "WebhookInbox" && keepWebhookId ? { shop, NOT: { webhookId: keepWebhookId } } : { shop };

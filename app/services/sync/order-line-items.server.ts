@@ -1,7 +1,7 @@
 // Line items are keyed by their order's row id, with no Prisma relation or
 // foreign key between the tables (ADR 015). These are the two places that
 // need to follow that link: reading orders with their lines, and deleting a
-// shop's lines before its orders.
+// shop's orders with their lines.
 import type { OrderLineItem, PrismaClient } from "@prisma/client";
 import type { Tx } from "./tx.server";
 
@@ -19,7 +19,19 @@ export async function withLineItems<T extends { id: string }>(db: PrismaClient |
   return orders.map((o) => ({ ...o, lineItems: byOrder.get(o.id)! }));
 }
 
-/** Deletes the line items of every order of the shop (run before deleting the orders). */
-export async function deleteShopLineItems(tx: Tx, shop: string): Promise<number> {
-  return tx.$executeRaw`DELETE FROM "OrderLineItem" WHERE "orderId" IN (SELECT "id" FROM "Order" WHERE "shop" = ${shop})`;
+/**
+ * Deletes the shop's orders, then the line items of exactly those orders (by
+ * key, in statements that start after the orders' delete). On PostgreSQL a
+ * transaction still writing one of those orders' lines holds the order's row
+ * (every writer of lines locks or updates it first), so the orders' delete
+ * waits for it and the lines' delete then sees its lines: no line outlives its
+ * order. An order committed meanwhile is not seen, and keeps its lines.
+ */
+export async function deleteShopOrders(tx: Tx, shop: string): Promise<{ orders: number; lines: number }> {
+  const ids = (await tx.$queryRaw<Array<{ id: string }>>`DELETE FROM "Order" WHERE "shop" = ${shop} RETURNING "id"`).map((r) => r.id);
+  let lines = 0;
+  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+    lines += (await tx.orderLineItem.deleteMany({ where: { orderId: { in: ids.slice(start, start + IDS_PER_QUERY) } } })).count;
+  }
+  return { orders: ids.length, lines };
 }

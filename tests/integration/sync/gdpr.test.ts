@@ -3,7 +3,8 @@
 // shop/redact deletes every row of the shop in every table.
 import { Prisma } from "@prisma/client";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import prisma, { prepareDatabase } from "~/db.server";
+import prisma, { currentProvider, prepareDatabase } from "~/db.server";
+import { redactShop } from "~/services/sync/gdpr.server";
 import { countOrphanLineItems, createInstalledShop, resetDatabase } from "../../helpers/db";
 import { deliver, orderVariant, refundVariant, sample, SHOP } from "./helpers";
 
@@ -92,5 +93,32 @@ describe("GDPR", () => {
     expect(await db.orderLineItem.count({ where: { shop: "other.myshopify.com" } })).toBe((orderVariant(9).line_items as unknown[]).length);
     expect(await countOrphanLineItems(db)).toBe(0);
     expect(await db.shop.count({ where: { shop: "other.myshopify.com" } })).toBe(1);
+  });
+
+  // Row locks and snapshots are PostgreSQL's; on SQLite the redact's write lock keeps every other writer out.
+  it.skipIf(currentProvider() !== "postgresql")("shop/redact racing a transaction that rewrites an order's lines leaves no line without its order (PostgreSQL)", async () => {
+    await deliver(db, "orders/create", orderVariant(501));
+    const [order] = await db.order.findMany({ where: { shop: SHOP } });
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // As the worker's updateOrder does: the order's row first, then its lines replaced.
+    const writer = db.$transaction(async (tx) => {
+      await tx.$executeRaw`UPDATE "Order" SET "tags" = 'rewritten' WHERE "id" = ${order.id}`;
+      await tx.$executeRaw`DELETE FROM "OrderLineItem" WHERE "orderId" = ${order.id}`;
+      await tx.orderLineItem.create({ data: { shop: SHOP, orderId: order.id, shopifyId: "777", quantity: 1, priceMinor: 100 } });
+      locked();
+      await gate;
+    }, { timeout: 20_000 });
+    await holding;
+    const redact = redactShop(db, SHOP, null);
+    await new Promise((r) => setTimeout(r, 300)); // the redact is now waiting on the order's row
+    release();
+    await writer;
+    const counts = await redact;
+    expect(counts.Order).toBe(1);
+    expect(await db.order.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await countOrphanLineItems(db)).toBe(0);
   });
 });
