@@ -7,12 +7,14 @@
 //   DATABASE_URL=postgresql://… npx tsx bench/backfill.ts
 //
 // 250,000 generated customers give about 1M orders. The JSONL is written once
-// (dev/generator writeBulkJsonl, seeded) under the OS temp dir and reused.
+// (dev/generator writeBulkJsonl, seeded: exactly the fields of the app's bulk
+// orders query) under the OS temp dir and reused.
 // Reports wall and CPU time, main-thread CPU (parsing runs on a worker
 // thread), each thread's CPU, how long the writer waited for the parser,
 // peak RSS and how long each batch held the write transaction.
 // BENCH_PRAGMA="PRAGMA …;PRAGMA …" applies SQLite settings first (experiments).
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -29,7 +31,10 @@ function arg(name: string, fallback: number): number {
 
 const customers = arg("customers", 250_000);
 const batchLines = arg("batch", 2000);
-const jsonl = path.join(os.tmpdir(), `retain-bench-orders-${customers}-${SEED}.jsonl`);
+// Named after the query it answers too: a file written for an older query is not reused.
+const { BULK_QUERIES } = await import("../dev/generator");
+const queryTag = createHash("sha256").update(BULK_QUERIES.orders).digest("hex").slice(0, 8);
+const jsonl = path.join(os.tmpdir(), `retain-bench-orders-${customers}-${SEED}-${queryTag}.jsonl`);
 const meta = `${jsonl}.json`;
 
 if (!existsSync(jsonl) || !existsSync(meta)) {

@@ -4,6 +4,7 @@
 // `refunds` is a plain list on Order, so it stays inline.
 
 import { createWriteStream } from "node:fs";
+import { BULK_CUSTOMERS_QUERY, BULK_ORDERS_QUERY } from "../../app/graphql/sync/bulk";
 import { once } from "node:events";
 import type { GeneratorConfig } from "./config";
 import { formatMinor, formatUtcTime, gid } from "./format";
@@ -13,10 +14,15 @@ import type { SimItem } from "./simulate";
 
 export type BulkKind = "orders" | "customers";
 
-/** The bulk query each file answers (documentation and for the app's backfill to mirror). */
+/**
+ * The bulk query each file answers: the app's own (app/graphql/sync/bulk.ts).
+ * Each rendered object carries exactly the fields that query selects, in its
+ * order, so the backfill tests and bench/backfill parse what production does
+ * (tests/unit/generator/bulk.test.ts holds the two together).
+ */
 export const BULK_QUERIES: Record<BulkKind, string> = {
-  customers: `{ customers { edges { node { id email firstName lastName phone createdAt updatedAt tags emailMarketingConsent { marketingState } } } } }`,
-  orders: `{ orders { edges { node { id name email createdAt updatedAt processedAt cancelledAt test displayFinancialStatus displayFulfillmentStatus currencyCode presentmentCurrencyCode subtotalPriceSet { ...bag } totalPriceSet { ...bag } totalTaxSet { ...bag } totalShippingPriceSet { ...bag } totalDiscountsSet { ...bag } totalRefundedSet { ...bag } discountCodes customer { id } refunds { id createdAt totalRefundedSet { ...bag } } lineItems { edges { node { id title quantity sku variant { id } product { id } originalUnitPriceSet { ...bag } discountAllocations { allocatedAmountSet { ...bag } } } } } } } } } fragment bag on MoneyBag { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }`,
+  customers: BULK_CUSTOMERS_QUERY,
+  orders: BULK_ORDERS_QUERY,
 };
 
 const FINANCIAL: Record<FinancialStatus, string> = {
@@ -28,11 +34,17 @@ const FINANCIAL: Record<FinancialStatus, string> = {
   voided: "VOIDED",
 };
 
+/** A MoneyBag with both amounts (the query asks for presentment money on the order total only). */
 function bag(pair: MoneyPair, shopCurrency: string, presentmentCurrency: string) {
   return {
     shopMoney: { amount: formatMinor(pair.shop), currencyCode: shopCurrency },
     presentmentMoney: { amount: formatMinor(pair.presentment), currencyCode: presentmentCurrency },
   };
+}
+
+/** A MoneyBag with shop money only. */
+function shopBag(pair: MoneyPair, shopCurrency: string) {
+  return { shopMoney: { amount: formatMinor(pair.shop), currencyCode: shopCurrency } };
 }
 
 export function renderBulkCustomer(customer: CustomerRecord, asOfMs: number): Record<string, unknown> {
@@ -43,17 +55,20 @@ export function renderBulkCustomer(customer: CustomerRecord, asOfMs: number): Re
     firstName: customer.firstName,
     lastName: customer.lastName,
     phone: customer.phone,
+    // As in the generator's REST payloads: no customer account invited.
+    state: "DISABLED",
+    tags: version.tags,
     createdAt: formatUtcTime(customer.createdAtMs),
     updatedAt: formatUtcTime(version.atMs),
-    tags: version.tags,
     emailMarketingConsent: { marketingState: version.consent.toUpperCase() },
+    smsMarketingConsent: null,
   };
 }
 
 /** The Order line followed by its LineItem lines. */
 export function renderBulkOrder(order: OrderRecord, asOfMs: number, config: GeneratorConfig): Array<Record<string, unknown>> {
   const state = orderStateAt(order, asOfMs);
-  const money = (p: MoneyPair) => bag(p, config.shopCurrency, order.presentmentCurrency);
+  const shop = (p: MoneyPair) => shopBag(p, config.shopCurrency);
   const orderGid = gid("Order", order.id);
   const t = order.totals;
   const head = {
@@ -64,30 +79,39 @@ export function renderBulkOrder(order: OrderRecord, asOfMs: number, config: Gene
     updatedAt: formatUtcTime(state.updatedAtMs),
     processedAt: formatUtcTime(order.createdAtMs),
     cancelledAt: state.cancelledAtMs === null ? null : formatUtcTime(state.cancelledAtMs),
+    cancelReason: state.cancelReason === null ? null : state.cancelReason.toUpperCase(),
     test: order.kind === "test",
     displayFinancialStatus: FINANCIAL[state.financialStatus],
     displayFulfillmentStatus: state.fulfilled ? "FULFILLED" : "UNFULFILLED",
     currencyCode: config.shopCurrency,
     presentmentCurrencyCode: order.presentmentCurrency,
-    subtotalPriceSet: money(t.subtotal),
-    totalPriceSet: money(t.total),
-    totalTaxSet: money(t.tax),
-    totalShippingPriceSet: money(t.shipping),
-    totalDiscountsSet: money(t.discounts),
-    totalRefundedSet: money(state.refunded),
+    subtotalPriceSet: shop(t.subtotal),
+    totalPriceSet: bag(t.total, config.shopCurrency, order.presentmentCurrency),
+    totalTaxSet: shop(t.tax),
+    totalShippingPriceSet: shop(t.shipping),
+    totalDiscountsSet: shop(t.discounts),
     discountCodes: order.discount ? [order.discount.code] : [],
+    sourceName: "web",
+    tags: order.tags,
     customer: order.customer ? { id: gid("Customer", order.customer.id) } : null,
-    refunds: state.refunds.map((r) => ({ id: gid("Refund", r.id), createdAt: formatUtcTime(r.atMs), totalRefundedSet: money(r.amount) })),
+    refunds: state.refunds.map((r) => ({
+      id: gid("Refund", r.id),
+      createdAt: formatUtcTime(r.atMs),
+      processedAt: formatUtcTime(r.atMs),
+      note: r.note,
+      totalRefundedSet: shop(r.amount),
+    })),
   };
   const lines = order.lines.map((line) => ({
     id: gid("LineItem", line.id),
     title: line.variant.productTitle,
     quantity: line.quantity,
     sku: line.variant.sku,
+    isGiftCard: line.variant.productTitle === "Gift Card",
     variant: { id: gid("ProductVariant", line.variant.variantId) },
     product: { id: gid("Product", line.variant.productId) },
-    originalUnitPriceSet: money(line.unit),
-    discountAllocations: line.discount.shop > 0 ? [{ allocatedAmountSet: money(line.discount) }] : [],
+    originalUnitPriceSet: shop(line.unit),
+    discountAllocations: line.discount.shop > 0 ? [{ allocatedAmountSet: shop(line.discount) }] : [],
     __parentId: orderGid,
   }));
   return [head, ...lines];

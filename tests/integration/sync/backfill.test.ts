@@ -64,16 +64,16 @@ describe("bulk backfill", () => {
         processed: row.processedAt.getTime(), cancelled: row.cancelledAt?.getTime() ?? null, test: row.test, fin: row.financialStatus, ful: row.fulfillmentStatus,
         currency: row.currency, pcur: row.presentmentCurrency, subtotal: row.subtotalMinor, total: row.totalMinor, tax: row.taxMinor, shipping: row.shippingMinor,
         discounts: row.discountsMinor, ptotal: row.presentmentTotalMinor, codes: (row.discountCodes as Array<{ code: string }>).map((c) => c.code),
-        refunded: row.refundedMinor,
+        refunded: row.refundedMinor, tags: row.tags, cancelReason: row.cancelReason, source: row.sourceName,
       }).toEqual({
         name: o.name, email: o.email, customer: o.customerShopifyId, created: o.createdAt.getTime(), updated: o.updatedAt.getTime(),
         processed: o.processedAt.getTime(), cancelled: o.cancelledAt?.getTime() ?? null, test: o.test, fin: o.financialStatus, ful: o.fulfillmentStatus,
         currency: o.currency, pcur: o.presentmentCurrency, subtotal: o.subtotalMinor, total: o.totalMinor, tax: o.taxMinor, shipping: o.shippingMinor,
         discounts: o.discountsMinor, ptotal: o.presentmentTotalMinor, codes: o.discountCodes.map((c) => c.code),
-        refunded: o.refunds.reduce((s, r) => s + r.amountMinor + r.storeCreditMinor, 0),
+        refunded: o.refunds.reduce((s, r) => s + r.amountMinor + r.storeCreditMinor, 0), tags: o.tags, cancelReason: o.cancelReason, source: o.sourceName,
       });
-      const lines = row.lineItems.map((l) => [l.shopifyId, l.productId, l.variantId, l.sku, l.quantity, l.priceMinor, l.discountMinor]).sort();
-      expect(lines).toEqual(o.lineItems.map((l) => [l.shopifyId, l.productId, l.variantId, l.sku, l.quantity, l.priceMinor, l.discountMinor]).sort());
+      const lines = row.lineItems.map((l) => [l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard]).sort();
+      expect(lines).toEqual(o.lineItems.map((l) => [l.shopifyId, l.productId, l.variantId, l.title, l.sku, l.quantity, l.priceMinor, l.discountMinor, l.giftCard]).sort());
     }
     const refunds = source.reduce((s, o) => s + o.refunds.length, 0);
     expect(await db.refund.count({ where: { shop } })).toBe(refunds);
