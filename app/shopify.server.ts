@@ -11,6 +11,7 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import prisma from "./db.server";
 import { getEnv } from "./env.server";
 import { CachedSessionStorage } from "./lib/cached-session-storage.server";
+import { installRequestAdapter } from "./lib/shopify-request-adapter.server";
 import { simulatorFetch } from "./lib/simulator-fetch.server";
 import { DEFAULT_SCOPES } from "./lib/scopes";
 import { onShopAuthenticated } from "./services/shop-install.server";
@@ -18,6 +19,10 @@ import { onShopAuthenticated } from "./services/shop-install.server";
 export const API_VERSION = ApiVersion.July26; // 2026-07, see docs/decisions/0002-api-version.md
 
 const env = getEnv();
+
+// The library's request conversion, without its per-header re-canonicalization
+// (same result; ADR 016). Runs after the adapter imports above, which set theirs.
+installRequestAdapter();
 
 // Development against the local Admin API simulator: every call the library
 // makes to https://<shop>/… is sent to the simulator instead. env.server.ts

@@ -66,6 +66,16 @@ describe("webhook acceptance (authenticate.webhook + inbox)", () => {
     expect(stored.map((r) => r.topic).sort()).toEqual(["app/scopes_update", "bulk_operations/finish", "customers/data_request"]);
   });
 
+  it("authenticate.webhook converts requests with Retain's adapter (ADR 016), and a delivery still verifies through it", async () => {
+    await import("~/shopify.server");
+    const runtime = await import("@shopify/shopify-api/runtime");
+    const { convertRequest } = await import("~/lib/shopify-request-adapter.server");
+    expect(runtime.abstractConvertRequest).toBe(convertRequest);
+    const body = sample("orders/create");
+    const res = await (await routeFor("orders/create"))(delivery("orders/create", body));
+    expect(res.status).toBe(200);
+  });
+
   it("answers 401 to a tampered body and stores nothing", async () => {
     const body = sample("orders/paid");
     const req = delivery("orders/paid", body);
