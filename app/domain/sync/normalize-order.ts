@@ -7,10 +7,12 @@ import {
   optionalString, requiredDate, requiredInteger, requiredString, restPresentmentMoney, restShopMoney, type JsonRecord,
 } from "./read";
 import { normalizeFinancialStatus, normalizeFulfillmentStatus } from "./statuses";
-import type { DiscountCodeUse, NormalizedLineItem, NormalizedOrder } from "./types";
+import type { DiscountCodeUse, NormalizedLineItem, NormalizedOrder, NormalizedRefund } from "./types";
 
 function giftCardTotal(lines: NormalizedLineItem[]): number {
-  return lines.filter((l) => l.giftCard).reduce((s, l) => s + l.priceMinor * l.quantity - l.discountMinor, 0);
+  let total = 0;
+  for (const l of lines) if (l.giftCard) total += l.priceMinor * l.quantity - l.discountMinor;
+  return total;
 }
 
 function currencyOf(value: unknown, path: string): string {
@@ -99,10 +101,14 @@ export function normalizeGraphqlLineItem(node: unknown, currency: string, path: 
   const product = optionalRecord(l.product, `${path}.product`);
   const price = bagShopMoney(l.originalUnitPriceSet, currency, `${path}.originalUnitPriceSet`);
   if (price === null) throw new SyncInputError("missing_field", `${path}.originalUnitPriceSet`, "required price is missing");
-  const discountMinor = asArray(l.discountAllocations, `${path}.discountAllocations`).reduce<number>((s, a, i) => {
+  // Loops rather than callbacks here and in normalizeGraphqlOrder: the backfill runs these for
+  // every order, and each closure made per call costs (tsx names every function it creates).
+  const allocations = asArray(l.discountAllocations, `${path}.discountAllocations`);
+  let discountMinor = 0;
+  for (let i = 0; i < allocations.length; i++) {
     const p = `${path}.discountAllocations[${i}]`;
-    return s + (bagShopMoney(asRecord(a, p).allocatedAmountSet, currency, `${p}.allocatedAmountSet`) ?? 0);
-  }, 0);
+    discountMinor += bagShopMoney(asRecord(allocations[i], p).allocatedAmountSet, currency, `${p}.allocatedAmountSet`) ?? 0;
+  }
   return {
     shopifyId: toShopifyId(l.id, `${path}.id`, "LineItem"),
     productId: product ? toShopifyId(product.id, `${path}.product.id`, "Product") : null,
@@ -126,15 +132,16 @@ export function normalizeGraphqlOrder(node: unknown, lineItemNodes: unknown[] = 
   const shopifyId = toShopifyId(o.id, `${path}.id`, "Order");
   const currency = currencyOf(o.currencyCode, `${path}.currencyCode`);
   const presentmentCurrency = o.presentmentCurrencyCode == null ? null : currencyOf(o.presentmentCurrencyCode, `${path}.presentmentCurrencyCode`);
-  const money = (key: string) => bagShopMoney(o[key], currency, `${path}.${key}`) ?? 0;
   const createdAt = requiredDate(o.createdAt, `${path}.createdAt`);
-  const lineItems = lineItemNodes.map((n, i) => normalizeGraphqlLineItem(n, currency, `${path}.lineItems[${i}]`));
+  const lineItems: NormalizedLineItem[] = [];
+  for (let i = 0; i < lineItemNodes.length; i++) lineItems.push(normalizeGraphqlLineItem(lineItemNodes[i], currency, `${path}.lineItems[${i}]`));
   const customer = optionalRecord(o.customer, `${path}.customer`);
-  const codes = asArray(o.discountCodes, `${path}.discountCodes`).map((c, i) => ({
-    code: requiredString(c, `${path}.discountCodes[${i}]`),
-    amountMinor: null,
-    type: null,
-  }));
+  const codeValues = asArray(o.discountCodes, `${path}.discountCodes`);
+  const codes: DiscountCodeUse[] = [];
+  for (let i = 0; i < codeValues.length; i++) codes.push({ code: requiredString(codeValues[i], `${path}.discountCodes[${i}]`), amountMinor: null, type: null });
+  const refundValues = asArray(o.refunds, `${path}.refunds`);
+  const refunds: NormalizedRefund[] = [];
+  for (let i = 0; i < refundValues.length; i++) refunds.push(normalizeGraphqlRefund(refundValues[i], shopifyId, currency, `${path}.refunds[${i}]`));
   return {
     shopifyId,
     name: optionalString(o.name, `${path}.name`),
@@ -150,19 +157,24 @@ export function normalizeGraphqlOrder(node: unknown, lineItemNodes: unknown[] = 
     fulfillmentStatus: normalizeFulfillmentStatus(optionalString(o.displayFulfillmentStatus, `${path}.displayFulfillmentStatus`)),
     currency,
     presentmentCurrency,
-    subtotalMinor: money("subtotalPriceSet"),
-    totalMinor: money("totalPriceSet"),
-    taxMinor: money("totalTaxSet"),
-    shippingMinor: money("totalShippingPriceSet"),
-    discountsMinor: money("totalDiscountsSet"),
+    subtotalMinor: graphqlShopMoney(o, "subtotalPriceSet", currency, path),
+    totalMinor: graphqlShopMoney(o, "totalPriceSet", currency, path),
+    taxMinor: graphqlShopMoney(o, "totalTaxSet", currency, path),
+    shippingMinor: graphqlShopMoney(o, "totalShippingPriceSet", currency, path),
+    discountsMinor: graphqlShopMoney(o, "totalDiscountsSet", currency, path),
     giftCardMinor: giftCardTotal(lineItems),
     presentmentTotalMinor: presentmentCurrency ? bagPresentmentMoney(o.totalPriceSet, presentmentCurrency, `${path}.totalPriceSet`) : null,
     discountCodes: codes,
     sourceName: optionalString(o.sourceName, `${path}.sourceName`),
     tags: normalizeTags(o.tags, `${path}.tags`),
     lineItems,
-    refunds: asArray(o.refunds, `${path}.refunds`).map((r, i) => normalizeGraphqlRefund(r, shopifyId, currency, `${path}.refunds[${i}]`)),
+    refunds,
   };
+}
+
+/** Shop-currency amount of an order's MoneyBag field, 0 when absent. */
+function graphqlShopMoney(o: JsonRecord, key: string, currency: string, path: string): number {
+  return bagShopMoney(o[key], currency, `${path}.${key}`) ?? 0;
 }
 
 // GraphQL's OrderCancelReason enum (CUSTOMER) vs REST's "customer".

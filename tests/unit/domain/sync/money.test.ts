@@ -3,6 +3,40 @@ import fc from "fast-check";
 import { currencyExponent, parseMoneyMinor, SyncInputError } from "~/domain/sync";
 
 describe("parseMoneyMinor", () => {
+  // An independent oracle (BigInt, no shortcuts): the minor units of a decimal text, or "error".
+  function oracle(text: string, exponent: number): number | "error" {
+    const m = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text.trim());
+    if (!m) return "error";
+    const fraction = m[3] ?? "";
+    if (/[1-9]/.test(fraction.slice(exponent))) return "error";
+    const minor = BigInt(m[2] + fraction.slice(0, exponent).padEnd(exponent, "0"));
+    if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return "error";
+    return m[1] && minor !== 0n ? -Number(minor) : Number(minor);
+  }
+
+  it("agrees with a BigInt oracle on any text of digits, signs, points and spaces, for exponents 0, 2 and 3", () => {
+    const text = fc.array(fc.constantFrom("0", "1", "5", "9", ".", "-", " ", "0", "0"), { maxLength: 22 }).map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(text, fc.constantFrom("JPY", "USD", "KWD"), (t, currency) => {
+        const expected = oracle(t, currencyExponent(currency));
+        if (expected === "error") expect(() => parseMoneyMinor(t, currency)).toThrow(SyncInputError);
+        else expect(Object.is(parseMoneyMinor(t, currency), expected)).toBe(true);
+      }),
+      { seed: 20261123, numRuns: 5000 },
+    );
+    // Long amounts too: around Number.MAX_SAFE_INTEGER, where a double stops being exact.
+    const digits = (min: number, max: number) => fc.array(fc.constantFrom("0", "1", "9", "9"), { minLength: min, maxLength: max }).map((d) => d.join(""));
+    const long = fc.tuple(fc.boolean(), digits(12, 20), fc.option(digits(1, 5))).map(([neg, whole, frac]) => `${neg ? "-" : ""}${whole}${frac === null ? "" : `.${frac}`}`);
+    fc.assert(
+      fc.property(long, fc.constantFrom("JPY", "USD", "KWD"), (t, currency) => {
+        const expected = oracle(t, currencyExponent(currency));
+        if (expected === "error") expect(() => parseMoneyMinor(t, currency)).toThrow(SyncInputError);
+        else expect(Object.is(parseMoneyMinor(t, currency), expected)).toBe(true);
+      }),
+      { seed: 20261124, numRuns: 5000 },
+    );
+  });
+
   it("parses Shopify decimal strings into exact minor units", () => {
     expect(parseMoneyMinor("404.95", "USD")).toBe(40495);
     expect(parseMoneyMinor("0.00", "USD")).toBe(0);
@@ -19,6 +53,10 @@ describe("parseMoneyMinor", () => {
 
   it("uses ISO 4217 exponents: JPY has 0 and KWD 3 decimals", () => {
     expect(currencyExponent("JPY")).toBe(0);
+    expect(currencyExponent("jpy")).toBe(0);
+    expect(currencyExponent("Kwd")).toBe(3);
+    expect(currencyExponent("USD")).toBe(2);
+    expect(currencyExponent("constructor")).toBe(2);
     expect(parseMoneyMinor("1000.0", "JPY")).toBe(1000);
     expect(parseMoneyMinor("1.234", "KWD")).toBe(1234);
   });
