@@ -4,8 +4,8 @@
 // `refunds` is a plain list on Order, so it stays inline.
 
 import { createWriteStream } from "node:fs";
-import { BULK_CUSTOMERS_QUERY, BULK_ORDERS_QUERY } from "../../app/graphql/sync/bulk";
 import { once } from "node:events";
+import { BULK_CUSTOMERS_QUERY, BULK_ORDERS_QUERY } from "../../app/graphql/sync/bulk";
 import type { GeneratorConfig } from "./config";
 import { formatMinor, formatUtcTime, gid } from "./format";
 import { customerVersionAt, orderStateAt, type FinancialStatus } from "./payloads";
