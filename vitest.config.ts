@@ -16,6 +16,9 @@ export default defineConfig({
           name: "unit",
           include: ["tests/unit/**/*.test.ts"],
           environment: "node",
+          // A guard against hangs, not a speed check (benchmarks do that): model fits and bootstraps on
+          // CDNOW take seconds, and vitest's 5 s default failed one on a busy shared host.
+          testTimeout: 60_000,
         },
       },
       {
