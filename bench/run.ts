@@ -3,6 +3,8 @@
 // (flattened into a table) so the numbers can be traced to a run.
 //   npm run bench -- [clv-fit] [storefront-assets] [storefront-proxy] [webhooks] [process-inbox] [backfill] [analytics]
 //   extra args after `--args` go to every bench, e.g. npm run bench -- backfill --args --customers 250000
+//   --repeat N runs each bench N times in a row and adds the median of its headline figures: on a
+//   shared host consecutive runs of the same build have differed by ±20%, so one run can mislead.
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
@@ -13,9 +15,24 @@ const root = path.resolve(import.meta.dirname, "..");
 const ALL = ["clv-fit", "storefront-assets", "storefront-proxy", "webhooks", "process-inbox", "backfill", "analytics"];
 const argv = process.argv.slice(2);
 const split = argv.indexOf("--args");
-const names = (split === -1 ? argv : argv.slice(0, split)).filter((a) => !a.startsWith("-"));
+const own = split === -1 ? argv : argv.slice(0, split);
+const names = own.filter((a, i) => !a.startsWith("-") && own[i - 1] !== "--repeat");
 const extra = split === -1 ? [] : argv.slice(split + 1);
 const selected = names.length ? names : ALL;
+const repeatAt = split === -1 ? argv.indexOf("--repeat") : argv.slice(0, split).indexOf("--repeat");
+const repeat = repeatAt === -1 ? 1 : Number(argv[repeatAt + 1]);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error("--repeat needs a whole number ≥ 1");
+  process.exit(2);
+}
+// Headline figures summarised across repeats (higher is better for rates, lower for latency).
+const HEADLINE = ["acceptedPerSecond", "latencyMs.p99", "ordersPerSecond", "cpuSeconds.web", "cpuSeconds.worker", "cpuSeconds", "peakRssMb"];
+
+function median(values: number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid] : +((v[mid - 1] + v[mid]) / 2).toFixed(2);
+}
 
 function flatten(obj: unknown, prefix = "", out: Record<string, string> = {}): Record<string, string> {
   if (obj && typeof obj === "object" && !Array.isArray(obj)) {
@@ -65,19 +82,34 @@ for (const name of selected) {
     console.error(`no bench named ${name} (bench/${name}.ts)`);
     process.exit(2);
   }
-  console.log(`▸ bench ${name}`);
-  const started = Date.now();
-  const res = spawnSync(path.join(root, "node_modules/.bin/tsx"), [script, ...extra], { cwd: root, encoding: "utf8", maxBuffer: 256 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
-  process.stdout.write(res.stdout);
-  const lines = res.stdout.split("\n").filter((l) => l.trim().startsWith("{"));
-  section += `\n### ${name}${res.status === 0 ? "" : ` (exited ${res.status})`} — ${((Date.now() - started) / 1000).toFixed(0)} s wall\n\n`;
-  for (const line of lines) {
-    try {
-      const flat = flatten(JSON.parse(line));
-      section += `| metric | value |\n|---|---|\n${Object.entries(flat).map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`;
-    } catch {
-      section += "```\n" + line + "\n```\n";
+  const runs: Record<string, string>[] = [];
+  for (let r = 1; r <= repeat; r++) {
+    console.log(`▸ bench ${name}${repeat > 1 ? ` (run ${r} of ${repeat})` : ""}`);
+    const started = Date.now();
+    const res = spawnSync(path.join(root, "node_modules/.bin/tsx"), [script, ...extra], { cwd: root, encoding: "utf8", maxBuffer: 256 * 2 ** 20, stdio: ["ignore", "pipe", "inherit"] });
+    process.stdout.write(res.stdout);
+    const lines = res.stdout.split("\n").filter((l) => l.trim().startsWith("{"));
+    const label = repeat > 1 ? ` run ${r} of ${repeat}` : "";
+    section += `\n### ${name}${label}${res.status === 0 ? "" : ` (exited ${res.status})`} — ${((Date.now() - started) / 1000).toFixed(0)} s wall\n\n`;
+    let last: Record<string, string> | null = null;
+    for (const line of lines) {
+      try {
+        const flat = flatten(JSON.parse(line));
+        last = flat;
+        section += `| metric | value |\n|---|---|\n${Object.entries(flat).map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`;
+      } catch {
+        section += "```\n" + line + "\n```\n";
+      }
     }
+    // A bench's last line is its result (earlier ones are stages such as generating data).
+    if (res.status === 0 && last) runs.push(last);
+  }
+  if (repeat > 1 && runs.length > 0) {
+    const rows = HEADLINE.filter((k) => runs.every((f) => f[k] !== undefined && Number.isFinite(Number(f[k])))).map((k) => {
+      const values = runs.map((f) => Number(f[k]));
+      return `| ${k} | ${median(values)} | ${values.join(", ")} |`;
+    });
+    if (rows.length > 0) section += `### ${name}: median of ${runs.length} runs\n\n| metric | median | runs |\n|---|---|---|\n${rows.join("\n")}\n\n`;
   }
 }
 
