@@ -19,13 +19,8 @@ import { createReadStream, existsSync, readdirSync, readFileSync, rmSync } from 
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runWithWorkerNodeFlags } from "./lib/worker-node-flags";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-// The import runs in this process: with the worker process's Node flags, as in production.
-runWithWorkerNodeFlags();
-
 const SEED = 20261122;
 const SHOP = "bench-backfill.myshopify.com";
 

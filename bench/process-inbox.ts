@@ -21,14 +21,8 @@ import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { WORKER_NODE_FLAGS } from "../app/jobs/worker-node-flags";
-import { runWithWorkerNodeFlags } from "./lib/worker-node-flags";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-// The worker loop runs in this process: with the worker process's Node flags, as in production.
-runWithWorkerNodeFlags();
-
 const SHOP = "bench-process-inbox.myshopify.com";
 
 function arg(name: string, fallback: number, min = 1): number {
@@ -118,7 +112,7 @@ const remaining = async () =>
 const extras = await Promise.all(
   Array.from({ length: extraWorkers }, (_, k) =>
     new Promise<ChildProcess>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", ...WORKER_NODE_FLAGS, "scripts/worker.ts", "--id", `bench-extra-${k}`], {
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--id", `bench-extra-${k}`], {
         cwd: root, env: { ...process.env, RETAIN_WORKER_IDLE_MS: "20" }, stdio: ["ignore", "pipe", "inherit"],
       });
       child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("worker.started") && resolve(child));

@@ -14,7 +14,6 @@ import { startWorker, type WorkerHandle } from "./worker.server";
 import { ensureRecurringJobs } from "./schedule.server";
 import { webLoopSaturated } from "./accept-pressure.server";
 import { setWakeHandler } from "./wake.server";
-import { WORKER_NODE_FLAGS } from "./worker-node-flags";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -25,7 +24,7 @@ function startChildWorker(): ChildProcess {
   const script = path.resolve(process.cwd(), "scripts", "worker.ts");
   // Loaded with tsx's import hook in a direct child (not through the tsx CLI, which
   // would sit in between): the IPC channel then ties the worker's life to ours.
-  const child = fork(script, [], { stdio: "inherit", env: process.env, execArgv: ["--import", "tsx", ...WORKER_NODE_FLAGS] });
+  const child = fork(script, [], { stdio: "inherit", env: process.env, execArgv: ["--import", "tsx"] });
   // The lowest CPU priority by default (ADR 012): under contention requests come first.
   try {
     if (child.pid !== undefined) os.setPriority(child.pid, getEnv().RETAIN_WORKER_NICE);
