@@ -4,7 +4,7 @@
 // PostgreSQL database. Reports orders/s and peak RSS.
 //
 //   npx tsx bench/backfill.ts [--customers 250000] [--batch 2000]
-//   DATABASE_URL=postgresql://… npx tsx bench/backfill.ts
+//   DATABASE_URL=postgresql://… npx tsx bench/backfill.ts   (imports into a fresh database on that server)
 //
 // 250,000 generated customers give about 1M orders. The JSONL is written once
 // (dev/generator writeBulkJsonl, seeded: exactly the fields of the app's bulk
@@ -48,6 +48,27 @@ const { objectCount, rootObjectCount, bytes } = JSON.parse((await import("node:f
 
 const sqliteFile = path.join(os.tmpdir(), `retain-bench-backfill-${process.pid}.sqlite`);
 process.env.DATABASE_URL ??= `file:${sqliteFile}`;
+// PostgreSQL: a fresh database per run, next to the one named (dropped at the end), as SQLite gets a
+// fresh file. Importing into tables that just had a million rows deleted ran up to 2x slower
+// (dead tuples, bloated indexes), which made consecutive runs incomparable.
+const serverUrl = process.env.DATABASE_URL.startsWith("postgres") ? process.env.DATABASE_URL : null;
+const freshDatabase = `retain_bench_backfill_${process.pid}`;
+async function onServer(sql: string): Promise<void> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: serverUrl! });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+if (serverUrl) {
+  await onServer(`CREATE DATABASE "${freshDatabase}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${freshDatabase}`;
+  process.env.DATABASE_URL = url.toString();
+}
 execFileSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/db.ts", "deploy"], { cwd: root, env: process.env, stdio: ["ignore", "ignore", "inherit"] });
 
 const { createPrismaClient, currentProvider, prepareDatabase } = await import("../app/db.server");
@@ -55,11 +76,6 @@ const { importBulkLines } = await import("../app/services/sync/backfill.server")
 const { readLineBlocks } = await import("../app/services/sync/lines.server");
 const db = createPrismaClient();
 await prepareDatabase(db);
-if (currentProvider() === "postgresql") {
-  // A reused PostgreSQL database: start from an empty shop.
-  await db.orderLineItem.deleteMany({ where: { shop: SHOP } });
-  for (const t of ["refund", "order", "syncRun", "shop"] as const) await (db[t] as { deleteMany(a: unknown): Promise<unknown> }).deleteMany({ where: { shop: SHOP } });
-}
 await db.shop.create({ data: { shop: SHOP } });
 for (const p of (process.env.BENCH_PRAGMA ?? "").split(";").filter(Boolean)) await (await import("../app/db.server")).directSql(db).query(p);
 // As in the job worker, which runs backfills: WAL checkpoints on a thread of their own.
@@ -141,3 +157,4 @@ console.log(
 await stopCheckpoints?.();
 await db.$disconnect();
 if (currentProvider() === "sqlite") for (const s of ["", "-wal", "-shm"]) rmSync(sqliteFile + s, { force: true });
+if (serverUrl) await onServer(`DROP DATABASE "${freshDatabase}" WITH (FORCE)`);
