@@ -19,6 +19,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, rmSync } from 
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createFreshDatabase } from "./lib/fresh-database";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SEED = 20261122;
@@ -48,27 +49,9 @@ const { objectCount, rootObjectCount, bytes } = JSON.parse((await import("node:f
 
 const sqliteFile = path.join(os.tmpdir(), `retain-bench-backfill-${process.pid}.sqlite`);
 process.env.DATABASE_URL ??= `file:${sqliteFile}`;
-// PostgreSQL: a fresh database per run, next to the one named (dropped at the end), as SQLite gets a
-// fresh file. Importing into tables that just had a million rows deleted ran up to 2x slower
-// (dead tuples, bloated indexes), which made consecutive runs incomparable.
-const serverUrl = process.env.DATABASE_URL.startsWith("postgres") ? process.env.DATABASE_URL : null;
-const freshDatabase = `retain_bench_backfill_${process.pid}`;
-async function onServer(sql: string): Promise<void> {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: serverUrl! });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-if (serverUrl) {
-  await onServer(`CREATE DATABASE "${freshDatabase}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${freshDatabase}`;
-  process.env.DATABASE_URL = url.toString();
-}
+// PostgreSQL: a fresh database per run on that server (bench/lib/fresh-database.ts).
+const fresh = process.env.DATABASE_URL.startsWith("postgres") ? await createFreshDatabase(process.env.DATABASE_URL, "backfill") : null;
+if (fresh) process.env.DATABASE_URL = fresh.url;
 execFileSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/db.ts", "deploy"], { cwd: root, env: process.env, stdio: ["ignore", "ignore", "inherit"] });
 
 const { createPrismaClient, currentProvider, prepareDatabase } = await import("../app/db.server");
@@ -157,4 +140,4 @@ console.log(
 await stopCheckpoints?.();
 await db.$disconnect();
 if (currentProvider() === "sqlite") for (const s of ["", "-wal", "-shm"]) rmSync(sqliteFile + s, { force: true });
-if (serverUrl) await onServer(`DROP DATABASE "${freshDatabase}" WITH (FORCE)`);
+await fresh?.drop();

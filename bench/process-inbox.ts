@@ -21,6 +21,7 @@ import { readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createFreshDatabase } from "./lib/fresh-database";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHOP = "bench-process-inbox.myshopify.com";
@@ -36,6 +37,9 @@ const extraWorkers = arg("extra-workers", 0, 0);
 
 const sqliteFile = path.join(os.tmpdir(), `retain-bench-process-inbox-${process.pid}.sqlite`);
 process.env.DATABASE_URL ??= `file:${sqliteFile}`;
+// PostgreSQL: a fresh database per run on that server (bench/lib/fresh-database.ts).
+const fresh = process.env.DATABASE_URL.startsWith("postgres") ? await createFreshDatabase(process.env.DATABASE_URL, "process_inbox") : null;
+if (fresh) process.env.DATABASE_URL = fresh.url;
 process.env.RETAIN_LOG ??= "error";
 execFileSync(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/db.ts", "deploy"], { cwd: root, env: process.env, stdio: ["ignore", "ignore", "inherit"] });
 
@@ -44,11 +48,6 @@ const { toDate } = await import("../app/services/sync/sql.server");
 const worker = await import("../app/jobs/worker.server");
 const db = createPrismaClient();
 await prepareDatabase(db);
-// A reused PostgreSQL database: start from an empty shop.
-await db.orderLineItem.deleteMany({ where: { shop: SHOP } });
-for (const t of ["refund", "order", "customer", "webhookInbox", "job", "shop"] as const) {
-  await (db[t] as unknown as { deleteMany(a: unknown): Promise<unknown> }).deleteMany({ where: { shop: SHOP } });
-}
 await db.shop.create({ data: { shop: SHOP, currencyCode: "USD" } });
 
 const samples = path.join(root, "dev/generator/samples/2026-07");
@@ -154,7 +153,8 @@ const storedOrders = await db.order.count({ where: { shop: SHOP } });
 const notDone = await db.webhookInbox.count({ where: { shop: SHOP, status: { not: "DONE" } } });
 const jobsQueued = await db.job.count({ where: { shop: SHOP, status: "QUEUED" } });
 await db.$disconnect();
-if (!process.env.DATABASE_URL?.startsWith("postgres")) for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
+if (fresh) await fresh.drop();
+else for (const f of [sqliteFile, `${sqliteFile}-wal`, `${sqliteFile}-shm`]) rmSync(f, { force: true });
 console.log(
   JSON.stringify({
     bench: "process-inbox", engine: currentProvider(), workers: 1 + extraWorkers, orders, deliveries: deliveries.length, ms: Math.round(ms),

@@ -26,6 +26,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createFreshDatabase } from "./lib/fresh-database";
 // @ts-expect-error autocannon ships no type declarations
 import autocannonUntyped from "autocannon";
 
@@ -57,7 +58,9 @@ const connections = arg("connections", 16);
 const port = arg("port", 39_411);
 
 const sqliteFile = path.join(os.tmpdir(), `retain-bench-webhooks-${process.pid}.sqlite`);
-const databaseUrl = process.env.DATABASE_URL ?? `file:${sqliteFile}`;
+// PostgreSQL: a fresh database per run on that server (bench/lib/fresh-database.ts).
+const fresh = process.env.DATABASE_URL?.startsWith("postgres") ? await createFreshDatabase(process.env.DATABASE_URL, "webhooks") : null;
+const databaseUrl = fresh?.url ?? process.env.DATABASE_URL ?? `file:${sqliteFile}`;
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: databaseUrl,
@@ -77,9 +80,6 @@ process.env.DATABASE_URL = databaseUrl;
 const { createPrismaClient, currentProvider, prepareDatabase } = await import("../app/db.server");
 const db = createPrismaClient(databaseUrl);
 await prepareDatabase(db);
-await db.order.deleteMany({ where: { shop: SHOP } });
-await db.webhookInbox.deleteMany({ where: { shop: SHOP } });
-await db.job.deleteMany({ where: { shop: SHOP } });
 await db.shop.upsert({ where: { shop: SHOP }, create: { shop: SHOP }, update: { status: "INSTALLED" } });
 
 // Bodies and signatures are prepared up front so the client measures the app, not itself.
@@ -215,5 +215,6 @@ console.log(
   }),
 );
 await db.$disconnect();
-if (!process.env.DATABASE_URL?.startsWith("postgres")) for (const s of ["", "-wal", "-shm"]) rmSync(sqliteFile + s, { force: true });
+if (fresh) await fresh.drop();
+else for (const s of ["", "-wal", "-shm"]) rmSync(sqliteFile + s, { force: true });
 process.exit(0);
