@@ -9,30 +9,16 @@
 // callback per name), so one conversion costs the square of the header count,
 // and authenticate.webhook converts each delivery twice. That was ~10% of the
 // web process's CPU per webhook delivery (docs/decisions/016-request-conversion-adapter.md).
-// Here each name is canonicalized once and remembered.
+// Here each name is canonicalized once (and the library's canonicalizeHeaderName
+// remembers names since ADR 017's patch).
 import { canonicalizeHeaderName, setAbstractConvertRequestFunc, type AdapterArgs, type NormalizedRequest } from "@shopify/shopify-api/runtime";
-
-// Header names are few and fixed in practice; the bound keeps a sender of
-// endless made-up names from growing the cache.
-const MAX_CACHED_NAMES = 512;
-const canonicalNames = new Map<string, string>();
-
-/** canonicalizeHeaderName, remembered per name. */
-export function canonicalHeaderName(name: string): string {
-  let canonical = canonicalNames.get(name);
-  if (canonical === undefined) {
-    canonical = canonicalizeHeaderName(name);
-    if (canonicalNames.size < MAX_CACHED_NAMES) canonicalNames.set(name, canonical);
-  }
-  return canonical;
-}
 
 /** What webApiConvertRequest returns for the same request, computed once per header. */
 export async function convertRequest(adapterArgs: AdapterArgs): Promise<NormalizedRequest> {
   const request = adapterArgs.rawRequest as Request;
   const headers: Record<string, string[]> = {};
   for (const [name, value] of request.headers.entries()) {
-    const canonical = canonicalHeaderName(name);
+    const canonical = canonicalizeHeaderName(name);
     const list = headers[canonical];
     if (list === undefined) headers[canonical] = [value];
     else list.push(value);
