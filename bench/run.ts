@@ -19,13 +19,13 @@ const own = split === -1 ? argv : argv.slice(0, split);
 const names = own.filter((a, i) => !a.startsWith("-") && own[i - 1] !== "--repeat");
 const extra = split === -1 ? [] : argv.slice(split + 1);
 const selected = names.length ? names : ALL;
-const repeatAt = split === -1 ? argv.indexOf("--repeat") : argv.slice(0, split).indexOf("--repeat");
-const repeat = repeatAt === -1 ? 1 : Number(argv[repeatAt + 1]);
+const repeatAt = own.indexOf("--repeat");
+const repeat = repeatAt === -1 ? 1 : Number(own[repeatAt + 1]);
 if (!Number.isInteger(repeat) || repeat < 1) {
   console.error("--repeat needs a whole number ≥ 1");
   process.exit(2);
 }
-// Headline figures summarised across repeats (higher is better for rates, lower for latency).
+// Headline figures summarised across repeats.
 const HEADLINE = ["acceptedPerSecond", "latencyMs.p99", "ordersPerSecond", "cpuSeconds.web", "cpuSeconds.worker", "cpuSeconds", "peakRssMb"];
 
 function median(values: number[]): number {
