@@ -1,6 +1,7 @@
 // Webhook ingestion: drives the running app (server.ts, the production server,
 // on the current build) with correctly signed orders/create deliveries through
-// autocannon and reports accepted/s and accept latency (p50/p99), then waits
+// wrk (autocannon where wrk is not installed, or with --load-generator autocannon)
+// and reports accepted/s and accept latency (p50/p99), then waits
 // for the worker (a forked child by default, as in production) to process the
 // inbox and reports end-to-end orders/s. CPU seconds of the web process and of
 // the worker child during the accept phase are reported too (cpuSeconds), and
@@ -8,6 +9,7 @@
 // Prints one JSON line {"bench":"webhooks",…}.
 //
 //   npx tsx bench/webhooks.ts [--requests 5000] [--warmup 1000] [--connections 16] [--build] [--accept-only]
+//                             [--load-generator wrk|autocannon]
 //                             [--worker child|inline] [--server server.ts]
 //                             [--remix-serve [--server-build build/server/index.js]]
 //   DATABASE_URL=postgresql://… npx tsx bench/webhooks.ts
@@ -27,6 +29,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFreshDatabase } from "./lib/fresh-database";
+import { runWrk, writeRequestFile, wrkAvailable, type RequestFile } from "./lib/wrk-load";
 // @ts-expect-error autocannon ships no type declarations
 import autocannonUntyped from "autocannon";
 
@@ -56,6 +59,9 @@ const requests = arg("requests", 5000);
 const warmup = arg("warmup", 1000);
 const connections = arg("connections", 16);
 const port = arg("port", 39_411);
+// wrk (apt package) costs the shared cores a few µs per request, autocannon ~0.15 ms (ADR 018).
+const loadGenerator = textArg("load-generator", wrkAvailable() ? "wrk" : "autocannon");
+if (loadGenerator !== "wrk" && loadGenerator !== "autocannon") throw new Error("--load-generator: wrk or autocannon");
 
 const sqliteFile = path.join(os.tmpdir(), `retain-bench-webhooks-${process.pid}.sqlite`);
 // PostgreSQL: a fresh database per run on that server (bench/lib/fresh-database.ts).
@@ -153,9 +159,42 @@ function groupCpuSeconds(): { web: number; worker: number } {
   return out;
 }
 
+interface Fired {
+  "2xx": number;
+  non2xx: number;
+  errors: number;
+  latency: { p50: number; p99: number; max: number };
+  /** wrk's own clock (first request to last answer); autocannon's is read from onResponse. */
+  seconds?: number;
+  cpuSeconds?: number;
+}
+/** Host-wide CPU seconds (busy, idle) so far, from /proc/stat (Linux; zeros elsewhere): shows whether the accept window used both cores. */
+function hostCpuSeconds(): { busy: number; idle: number } {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = f[3] + f[4]; // idle + iowait
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user … steal
+    return { busy: (total - idle) / 100, idle: idle / 100 };
+  } catch {
+    return { busy: 0, idle: 0 };
+  }
+}
+
 let next = 0;
-const fire = (amount: number, onResponse: () => void) =>
-  autocannon({
+// wrk: the warm-up's and the run's requests written out before either is sent.
+const asSpec = (d: (typeof deliveries)[number]) => ({ method: "POST", path: "/webhooks/orders/create", headers: d.headers, body: d.body });
+const requestFiles: RequestFile[] =
+  loadGenerator === "wrk" ? [deliveries.slice(0, warmup), deliveries.slice(warmup)].filter((b) => b.length > 0).map((b) => writeRequestFile(port, b.map(asSpec))) : [];
+process.on("exit", () => requestFiles.forEach((f) => f.dispose()));
+const fire = async (amount: number, onResponse: () => void): Promise<Fired> => {
+  if (loadGenerator === "wrk") {
+    const file = requestFiles.shift()!;
+    if (file.count !== amount) throw new Error("request file out of step with the run");
+    const r = await runWrk(file, connections);
+    file.dispose();
+    return { "2xx": r.accepted, non2xx: r.non2xx, errors: r.errors, latency: r.latencyMs, seconds: r.seconds, cpuSeconds: r.cpuSeconds };
+  }
+  return autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
     amount,
@@ -171,6 +210,7 @@ const fire = (amount: number, onResponse: () => void) =>
       },
     ],
   });
+};
 /** Waits until `count` orders are stored (or the deadline passes); returns how many are. */
 async function storedOrders(count: number, deadline: number): Promise<number> {
   let stored = 0;
@@ -187,6 +227,7 @@ if (warmup > 0) {
   if (!process.argv.includes("--accept-only")) await storedOrders(warmup, Date.now() + 60_000);
 }
 const cpuBefore = groupCpuSeconds();
+const hostBefore = hostCpuSeconds();
 const benchCpuBefore = process.cpuUsage();
 const started = Date.now();
 // autocannon ends a fixed-amount run only at its next 1 s sampling tick, so its
@@ -195,9 +236,11 @@ const started = Date.now();
 // the last response.
 let lastResponseAt = started;
 const result = await fire(requests, () => (lastResponseAt = Date.now()));
-const acceptSeconds = (lastResponseAt - started) / 1000;
+const acceptSeconds = result.seconds ?? (lastResponseAt - started) / 1000;
 const cpuAfter = groupCpuSeconds();
+const hostAfter = hostCpuSeconds();
 const benchCpu = process.cpuUsage(benchCpuBefore);
+const loadGeneratorCpu = (benchCpu.user + benchCpu.system) / 1e6 + (result.cpuSeconds ?? 0);
 
 // End to end: until every accepted order of the measured run is stored by the worker.
 const expected = (process.argv.includes("--accept-only") ? 0 : warmup) + result["2xx"];
@@ -208,9 +251,9 @@ const dead = await db.webhookInbox.count({ where: { shop: SHOP, status: "DEAD" }
 stopApp();
 console.log(
   JSON.stringify({
-    bench: "webhooks", engine: currentProvider(), server, worker: env.RETAIN_WORKER, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, warmup, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
+    bench: "webhooks", engine: currentProvider(), server, worker: env.RETAIN_WORKER, loadGenerator, loadAverage: os.loadavg().map((l) => +l.toFixed(2)), requests, warmup, connections, accepted: result["2xx"], non2xx: result.non2xx, errors: result.errors,
     acceptedPerSecond: Math.round(result["2xx"] / acceptSeconds), latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
-    acceptSeconds: +acceptSeconds.toFixed(2), cpuSeconds: { web: +(cpuAfter.web - cpuBefore.web).toFixed(2), worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(2), loadGenerator: +((benchCpu.user + benchCpu.system) / 1e6).toFixed(2) },
+    acceptSeconds: +acceptSeconds.toFixed(2), cpuSeconds: { web: +(cpuAfter.web - cpuBefore.web).toFixed(2), worker: +(cpuAfter.worker - cpuBefore.worker).toFixed(2), loadGenerator: +loadGeneratorCpu.toFixed(2), host: +(hostAfter.busy - hostBefore.busy).toFixed(2), hostIdle: +(hostAfter.idle - hostBefore.idle).toFixed(2) },
     stored, dead, endToEndSeconds: +e2eSeconds.toFixed(1), ordersPerSecond: Math.round(stored / e2eSeconds),
   }),
 );
