@@ -61,7 +61,7 @@ end
 function done(summary, latency)
   local e = summary.errors
   io.write(string.format(
-    '{"sent":%d,"answered":%d,"ok":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"maxUs":%d,"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d}}\n',
-    thread:get("sent"), thread:get("answered"), thread:get("ok"), summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
+    '{"sent":%d,"answered":%d,"ok":%d,"p50Us":%d,"p99Us":%d,"maxUs":%d,"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d}}\n',
+    thread:get("sent"), thread:get("answered"), thread:get("ok"), latency:percentile(50), latency:percentile(99), latency.max,
     e.connect, e.read, e.write, e.timeout))
 end

@@ -76,10 +76,9 @@ export function writeRequestFile(port: number, requests: readonly HttpRequestSpe
 }
 
 /** Sends every request of the file once over `connections` keep-alive connections; resolves when all are answered. */
-export async function runWrk(requests: RequestFile, connections: number, boundSeconds = Math.max(60, Math.ceil(requests.count / 100))): Promise<LoadResult> {
+export async function runWrk(requests: RequestFile, connections: number, bound = Math.max(60, Math.ceil(requests.count / 100))): Promise<LoadResult> {
   const cpuBefore = childrenCpuSeconds();
-  // Duration is only a bound: the script stops wrk at the last answer.
-  const bound = boundSeconds;
+  // `bound` (seconds) only limits a run that stalls: the script's "end" marker stops wrk at the last answer.
   let startAt = 0;
   let endAt = 0;
   const out = await new Promise<string>((resolve, reject) => {

@@ -9,7 +9,7 @@ import { rawRequest, runWrk, writeRequestFile, wrkAvailable } from "../../../ben
 
 const available = wrkAvailable();
 
-describe.skipIf(!available)("wrk load generator (bench/lib/wrk-load.ts)", () => {
+describe.skipIf(!available)("wrk load generator (bench/lib/wrk-load.ts; skipped where wrk is not installed)", () => {
   const seen: string[] = [];
   let server: http.Server;
   let port = 0;
