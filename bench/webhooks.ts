@@ -29,6 +29,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFreshDatabase } from "./lib/fresh-database";
+import { hostCpuSeconds } from "./lib/host-cpu";
 import { runWrk, writeRequestFile, wrkAvailable, type RequestFile } from "./lib/wrk-load";
 // @ts-expect-error autocannon ships no type declarations
 import autocannonUntyped from "autocannon";
@@ -169,17 +170,6 @@ interface Fired {
   cpuSeconds?: number;
 }
 /** Host-wide CPU seconds (busy, idle) so far, from /proc/stat (Linux; zeros elsewhere): shows whether the accept window used both cores. */
-function hostCpuSeconds(): { busy: number; idle: number } {
-  try {
-    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = f[3] + f[4]; // idle + iowait
-    const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user … steal
-    return { busy: (total - idle) / 100, idle: idle / 100 };
-  } catch {
-    return { busy: 0, idle: 0 };
-  }
-}
-
 let next = 0;
 // wrk: the warm-up's and the run's requests written out before either is sent.
 const asSpec = (d: (typeof deliveries)[number]) => ({ method: "POST", path: "/webhooks/orders/create", headers: d.headers, body: d.body });
