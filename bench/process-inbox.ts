@@ -108,7 +108,7 @@ let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const direct = directSql(db);
 // Whether any delivery is left, not how many: a COUNT visited every pending row on each poll (PostgreSQL,
-// 10,000 orders: ~10 ms of server CPU a poll, ~1 s per drain, taken from the worker being measured).
+// 10,000 orders: ~10 ms of server time a poll, ~1 s per drain, taken from the worker being measured).
 const remaining = async () =>
   (await direct.query(`SELECT 1 AS "left" FROM "WebhookInbox" WHERE "status" IN ('PENDING', 'PROCESSING') AND "shop" = $1 LIMIT 1`, [SHOP])).length;
 const extras = await Promise.all(

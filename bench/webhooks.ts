@@ -169,7 +169,6 @@ interface Fired {
   seconds?: number;
   cpuSeconds?: number;
 }
-/** Host-wide CPU seconds (busy, idle) so far, from /proc/stat (Linux; zeros elsewhere): shows whether the accept window used both cores. */
 let next = 0;
 // wrk: the warm-up's and the run's requests written out before either is sent.
 const asSpec = (d: (typeof deliveries)[number]) => ({ method: "POST", path: "/webhooks/orders/create", headers: d.headers, body: d.body });

@@ -1,6 +1,7 @@
-// Busy and idle CPU seconds of the whole host so far (Linux /proc/stat; zeros elsewhere).
+// Busy and idle CPU seconds of the whole host so far (Linux /proc/stat; zeros elsewhere): whether a
+// run used both cores, and what it cost in all.
 // On the shared 2-core machine the database server's processes are outside any
-// process the bench can time, so the host's busy time is what a run cost in all.
+// process the bench can time, so the host's busy time is the full account.
 import { readFileSync } from "node:fs";
 
 export function hostCpuSeconds(): { busy: number; idle: number } {
